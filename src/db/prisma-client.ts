@@ -1,0 +1,22 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { PrismaClient } from '../generated/prisma/client';
+
+export type Database = PrismaClient;
+
+/**
+ * A Prisma client on the given PostgreSQL schema. The search_path is set too, so the few raw
+ * statements (ON CONFLICT, row locks) reach the same schema as Prisma's own queries.
+ */
+export function createDatabase(options: { url: string; schema: string; poolSize: number }): Database {
+  const adapter = new PrismaPg(
+    {
+      connectionString: options.url,
+      max: options.poolSize,
+      options: `-c search_path="${options.schema}"`,
+      connectionTimeoutMillis: 5000,
+    },
+    { schema: options.schema },
+  );
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 5000, timeout: 15000 } });
+}

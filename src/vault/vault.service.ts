@@ -1,0 +1,104 @@
+// What a canonical event does to the vault: one transaction per event, idempotent by event id.
+// An absence shares the employee's dossier with the service for good; master data lands in the
+// vault when the employer's vault is active. Events arriving out of order end in the same state.
+import type { CanonicalEvent } from '../canonical/generated/canonical-event';
+import type { DossierSharedEvent } from '../canonical/generated/dossier-shared-event';
+import type { AbsenceEvent } from '../canonical/event-types';
+import { isAbsenceEvent, shortEventType } from '../canonical/event-types';
+import { validateDossierSharedSchema } from '../canonical/schema-registry';
+import { uuidV5 } from '../connector-sdk/helpers/event-id';
+import type { Database } from '../db/prisma-client';
+import { GatewayError, PermanentError } from '../shared/errors';
+import { foldCase, sharesDossier } from './case-fold';
+import { classifyDatabaseError } from './database-errors';
+import * as repo from './vault.repository';
+import type { DossierState, Tx } from './vault.repository';
+
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+export interface ApplyContext {
+  correlationId?: string;
+}
+
+/** Where a dossier that did not exist yet starts, when this event creates it. */
+function initialPlacement(event: CanonicalEvent, vaultActive: boolean): DossierState {
+  if (isAbsenceEvent(event) && sharesDossier(event.type)) return 'SHARED';
+  return vaultActive ? 'IN_VAULT' : 'OUTSIDE_VAULT';
+}
+
+function connectorOf(event: CanonicalEvent): string {
+  return event.source.replace(/^\/connectors\//, '');
+}
+
+function dossierSharedEvent(event: CanonicalEvent, dossierId: string): DossierSharedEvent {
+  const shared: DossierSharedEvent = {
+    specversion: '1.0',
+    id: uuidV5(`dossier.shared|absence|${dossierId}`),
+    source: '/vault',
+    type: 'nl.datakluis.dossier.shared',
+    time: new Date().toISOString(),
+    subject: dossierId,
+    dataschema: 'https://schemas.datakluis.nl/canonical/dossier-shared/v1',
+    datacontenttype: 'application/json',
+    employerid: event.employerid,
+    data: { dossierId, reason: 'absence', connectorId: connectorOf(event), causedByEventId: event.id },
+  };
+  if (!validateDossierSharedSchema(shared)) throw new Error('dossier.shared event does not match its schema');
+  return shared;
+}
+
+export class VaultService {
+  constructor(private readonly db: Database) {}
+
+  /** Applies one event exactly once in effect. Throws TransientError or PermanentError. */
+  async apply(event: CanonicalEvent, context: ApplyContext = {}): Promise<ApplyOutcome> {
+    try {
+      return await this.db.$transaction(async (tx) => {
+        if (!(await repo.markProcessed(tx, event.id, event.type, event.employerid))) return 'duplicate';
+        const employer = await repo.findEmployer(tx, event.employerid);
+        if (employer === null) throw new PermanentError('EMPLOYER_UNKNOWN', 'the event names an employer the vault does not know');
+        const placement = initialPlacement(event, employer.vaultState === 'ACTIVE');
+        const externalId = event.data.employee.externalId;
+        const { dossier, created } = await repo.lockOrCreateDossier(tx, event.employerid, externalId, placement);
+        const audit: repo.AuditBase = { employerId: event.employerid, dossierId: dossier.id, actorType: 'connector', actorId: connectorOf(event), eventId: event.id, ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }) };
+        if (created) await repo.appendAudit(tx, { ...audit, action: 'dossier.created', details: { placement } });
+        if (isAbsenceEvent(event)) await this.applyAbsence(tx, event, dossier, created, audit);
+        else await this.applyMasterData(tx, event, dossier, audit);
+        return 'applied';
+      });
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw classifyDatabaseError(error);
+    }
+  }
+
+  private async applyAbsence(tx: Tx, event: AbsenceEvent, dossier: repo.DossierRow, created: boolean, audit: repo.AuditBase): Promise<void> {
+    const connectorId = connectorOf(event);
+    if (sharesDossier(event.type) && (created || !dossier.absence_shared)) {
+      await repo.shareBecauseOfAbsence(tx, { dossierId: dossier.id, employerId: event.employerid, connectorId, eventId: event.id });
+      await repo.appendAudit(tx, { ...audit, action: 'dossier.shared', reason: 'absence', details: { previousState: created ? 'NEW' : dossier.vault_state } });
+      const shared = dossierSharedEvent(event, dossier.id);
+      await repo.enqueueOutbox(tx, { id: shared.id, exchange: 'vault', routingKey: 'vault.dossier.shared', payload: { ...shared }, ...(audit.correlationId === undefined ? {} : { correlationId: audit.correlationId }) });
+    }
+    const absenceCase = await repo.lockOrCreateCase(tx, { employerId: event.employerid, dossierId: dossier.id, connectorId, sourceCaseId: event.data.case.caseId });
+    await repo.addCaseEvent(tx, {
+      caseId: absenceCase.id,
+      eventId: event.id,
+      type: event.type,
+      sequence: event.data.case.sequence ?? null,
+      occurredAt: new Date(event.time),
+      facts: event.data.absence,
+    });
+    const state = foldCase(await repo.loadCaseEvents(tx, absenceCase.id));
+    await repo.writeCaseState(tx, absenceCase.id, state);
+    await repo.appendAudit(tx, { ...audit, action: shortEventType(event.type), details: { caseId: absenceCase.id, caseStatus: state.status } });
+  }
+
+  private async applyMasterData(tx: Tx, event: Extract<CanonicalEvent, { type: 'nl.datakluis.employee.upserted' }>, dossier: repo.DossierRow, audit: repo.AuditBase): Promise<void> {
+    const time = new Date(event.time);
+    // An older copy of the master data never overwrites a newer one.
+    if (dossier.master_data_time !== null && dossier.master_data_time > time) return;
+    await repo.updateMasterData(tx, dossier.id, event.data.employee, time);
+    await repo.appendAudit(tx, { ...audit, action: 'dossier.master-data-updated' });
+  }
+}
