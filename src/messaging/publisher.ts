@@ -1,0 +1,108 @@
+// Publishes with publisher confirms: a publish settles only when the broker has taken responsibility
+// for the message (ack), and fails on a nack, an unroutable message (mandatory + basic.return), a
+// closed channel, a blocked connection or a confirm timeout. Nothing is buffered in memory: callers
+// (the ingress) answer 503 and the HR system retries with the same ids.
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+
+import { GatewayError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { errorFields } from '../shared/logger';
+
+export interface OutgoingMessage {
+  exchange: string;
+  routingKey: string;
+  body: Buffer;
+  messageId: string;
+  type: string;
+  correlationId?: string;
+  headers?: Record<string, string | number>;
+}
+
+export type PublishErrorCode = 'BROKER_UNAVAILABLE' | 'BROKER_BLOCKED' | 'PUBLISH_NACKED' | 'UNROUTABLE' | 'CONFIRM_TIMEOUT';
+
+export class PublishError extends GatewayError {
+  constructor(code: PublishErrorCode, message: string) {
+    super(code, message, true);
+  }
+}
+
+/** What the ingress needs from a publisher (tests pass fakes of this). */
+export interface EventPublisher {
+  publish(messages: readonly OutgoingMessage[]): Promise<void>;
+  readonly ready: boolean;
+}
+
+export class ConfirmPublisher implements EventPublisher {
+  private channel: ConfirmChannel | null = null;
+  private readonly returned = new Set<string>();
+
+  constructor(
+    private readonly options: { timeoutMs: number; logger: Logger; isBlocked: () => string | null },
+  ) {}
+
+  get ready(): boolean {
+    return this.channel !== null && this.options.isBlocked() === null;
+  }
+
+  /** Called by the connection's setup on every (re)connect. */
+  async attach(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.options.logger.warn('publish channel error', errorFields(error)));
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = null;
+    });
+    channel.on('return', (message: Message) => {
+      const id = message.properties.messageId as unknown;
+      if (typeof id === 'string') this.returned.add(id);
+    });
+    this.channel = channel;
+  }
+
+  detach(): void {
+    this.channel = null;
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    const channel = this.channel;
+    if (channel === null) throw new PublishError('BROKER_UNAVAILABLE', 'not connected to the message broker');
+    const blocked = this.options.isBlocked();
+    if (blocked !== null) throw new PublishError('BROKER_BLOCKED', 'the message broker refuses messages for now (resource alarm)');
+    await Promise.all(messages.map((message) => this.publishOne(channel, message)));
+  }
+
+  private publishOne(channel: ConfirmChannel, message: OutgoingMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error: PublishError | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const wasReturned = this.returned.delete(message.messageId);
+        if (error !== null) reject(error);
+        else if (wasReturned) reject(new PublishError('UNROUTABLE', 'no queue is bound for this message'));
+        else resolve();
+      };
+      const timer = setTimeout(() => settle(new PublishError('CONFIRM_TIMEOUT', 'the message broker did not confirm in time')), this.options.timeoutMs);
+      try {
+        channel.publish(
+          message.exchange,
+          message.routingKey,
+          message.body,
+          {
+            persistent: true,
+            mandatory: true,
+            contentType: 'application/json',
+            messageId: message.messageId,
+            type: message.type,
+            timestamp: Math.floor(Date.now() / 1000),
+            ...(message.correlationId === undefined ? {} : { correlationId: message.correlationId }),
+            headers: message.headers ?? {},
+          },
+          (error: unknown) => settle(error === null || error === undefined ? null : new PublishError('PUBLISH_NACKED', 'the message broker did not accept the message')),
+        );
+      } catch {
+        settle(new PublishError('BROKER_UNAVAILABLE', 'the publish channel is closed'));
+      }
+    });
+  }
+}

@@ -1,0 +1,165 @@
+// Consumes canonical events from the work queue and applies them to the vault. Acks only after the
+// vault transaction committed; a transient failure is republished (confirmed) to a delayed retry
+// queue with our own attempt counter, a permanent one to the dead-letter exchange with its reason,
+// and only then is the original acked. If that republish fails the delivery stays unacked and comes
+// back after reconnect: nothing is lost.
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+
+import type { CanonicalEvent } from '../canonical/generated/canonical-event';
+import { validateCanonicalEvent } from '../canonical/validate-canonical';
+import { GatewayError, PermanentError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { errorFields } from '../shared/logger';
+import { decide } from './consumer-decision';
+import { HEADER, headerNumber, headerString } from './headers';
+import type { Topology } from './topology';
+
+export interface EventHandler {
+  apply(event: CanonicalEvent, context: { correlationId?: string }): Promise<'applied' | 'duplicate'>;
+}
+
+export interface VaultConsumerOptions {
+  topology: Topology;
+  handler: EventHandler;
+  logger: Logger;
+  prefetch: number;
+  maxAttempts: number;
+  /** Told about every settled delivery (the demo and tests wait on this). */
+  onSettled?: (outcome: { messageId: string; action: 'applied' | 'duplicate' | 'retry' | 'dead-letter'; code?: string }) => void;
+}
+
+function parseEvent(message: ConsumeMessage): CanonicalEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(message.content.toString('utf8'));
+  } catch {
+    throw new PermanentError('MALFORMED_MESSAGE', 'the message body is not JSON');
+  }
+  const validation = validateCanonicalEvent(value);
+  if (!validation.ok) {
+    const where = validation.issues.slice(0, 5).map((issue) => `${issue.path} ${issue.message}`).join('; ');
+    throw new PermanentError('CANONICAL_SCHEMA_VIOLATION', `the event does not match canonical schema v1: ${where}`);
+  }
+  return validation.event;
+}
+
+export class VaultConsumer {
+  private channel: ConfirmChannel | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: VaultConsumerOptions) {}
+
+  get consuming(): boolean {
+    return this.channel !== null;
+  }
+
+  /** Called by the connection's setup on every (re)connect. */
+  async attach(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.options.logger.warn('consumer channel error', errorFields(error)));
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = null;
+    });
+    await channel.prefetch(this.options.prefetch);
+    await channel.consume(this.options.topology.queues.apply.name, (message) => {
+      if (message === null) {
+        // The broker cancelled us (queue deleted or moved): close the channel so the connection's
+        // reconnect path declares the topology again and consumes anew.
+        this.options.logger.warn('consumer cancelled by the broker; re-attaching');
+        void channel.close().catch(() => undefined);
+        return;
+      }
+      const work = this.handle(channel, message).catch((error: unknown) => {
+        this.options.logger.error('delivery handling failed; it stays unacked and will be redelivered', errorFields(error));
+      });
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    });
+    this.channel = channel;
+  }
+
+  /** Waits for the deliveries being handled (graceful shutdown), at most `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]).then(() => undefined), timeout]);
+  }
+
+  private async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const headers = message.properties.headers as Record<string, unknown> | undefined;
+    const messageId = String(message.properties.messageId ?? 'unknown');
+    const correlationId = message.properties.correlationId as string | undefined;
+    const log = this.options.logger.child({ messageId, correlationId, routingKey: message.fields.routingKey });
+    let result: { ok: true; outcome: 'applied' | 'duplicate' } | { ok: false; error: unknown };
+    try {
+      const event = parseEvent(message);
+      const outcome = await this.options.handler.apply(event, correlationId === undefined ? {} : { correlationId });
+      result = { ok: true, outcome };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    const decision = decide(result, headerNumber(headers, HEADER.attempts), this.options.maxAttempts);
+    if (decision.action === 'ack' && result.ok) {
+      channel.ack(message);
+      log.info('event applied', { outcome: result.outcome, eventType: message.properties.type as string | undefined });
+      this.options.onSettled?.({ messageId, action: result.outcome });
+      return;
+    }
+    const error = result.ok ? undefined : result.error;
+    const reason = error instanceof GatewayError ? error.message : 'unexpected failure';
+    if (decision.action === 'retry') {
+      await this.republish(channel, message, this.options.topology.exchanges.retry.name, this.options.topology.retryRoutingKey(decision.attempt), {
+        attempts: decision.attempt,
+      });
+      channel.ack(message);
+      log.warn('event failed; retrying later', { attempt: decision.attempt, ...errorFields(error) });
+      this.options.onSettled?.({ messageId, action: 'retry' });
+    } else if (decision.action === 'dead-letter') {
+      await this.republish(channel, message, this.options.topology.exchanges.dead.name, message.fields.routingKey, {
+        attempts: decision.attempts,
+        code: decision.code,
+        reason,
+      });
+      channel.ack(message);
+      log.warn('event dead-lettered', { code: decision.code, attempts: decision.attempts });
+      this.options.onSettled?.({ messageId, action: 'dead-letter', code: decision.code });
+    }
+  }
+
+  /** Republishes a copy with our own headers (never x-death) and waits for the broker's confirm. */
+  private async republish(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    exchange: string,
+    routingKey: string,
+    failure: { attempts: number; code?: string; reason?: string },
+  ): Promise<void> {
+    const previous = message.properties.headers as Record<string, unknown> | undefined;
+    const now = new Date().toISOString();
+    const headers: Record<string, string | number> = {
+      [HEADER.attempts]: failure.attempts,
+      [HEADER.firstFailure]: headerString(previous, HEADER.firstFailure) ?? now,
+      [HEADER.lastFailure]: now,
+      [HEADER.originalExchange]: headerString(previous, HEADER.originalExchange) ?? message.fields.exchange,
+      [HEADER.originalRoutingKey]: headerString(previous, HEADER.originalRoutingKey) ?? message.fields.routingKey,
+    };
+    for (const name of [HEADER.connector, HEADER.employer, HEADER.schemaVersion]) {
+      const value = headerString(previous, name);
+      if (value !== undefined) headers[name] = value;
+    }
+    if (failure.code !== undefined) headers[HEADER.errorCode] = failure.code;
+    if (failure.reason !== undefined) headers[HEADER.errorMessage] = failure.reason.slice(0, 500);
+    const properties = message.properties as { messageId?: string; correlationId?: string; type?: string };
+    const options: Options.Publish = { persistent: true, contentType: 'application/json', headers };
+    if (properties.messageId !== undefined) options.messageId = properties.messageId;
+    if (properties.correlationId !== undefined) options.correlationId = properties.correlationId;
+    if (properties.type !== undefined) options.type = properties.type;
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(exchange, routingKey, message.content, options, (error: unknown) =>
+        error === null || error === undefined ? resolve() : reject(new Error('republish was not confirmed')),
+      );
+    });
+  }
+}
+
+/** For tests and tools: a plain channel is enough to read a queue. */
+export type ReadChannel = Channel;
