@@ -1,0 +1,57 @@
+// The ingress HTTP app (no listen here: tests drive it directly).
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+
+import type { Logger } from '../shared/logger';
+import { errorFields } from '../shared/logger';
+import { createMessagesRouter, ProblemError } from './messages.router';
+import type { MessagesRouterDeps } from './messages.router';
+import { problem } from './outcome-to-problem';
+import { sendProblem } from './problem';
+import { contextOf, requestContext } from './request-context';
+
+export interface AppDeps extends MessagesRouterDeps {
+  logger: Logger;
+  /** Readiness: broker connected and topology present (and whatever else the process needs). */
+  isReady: () => { ready: boolean; reason?: string };
+}
+
+/** body-parser's errors carry a `type`; map the ones a sender can cause to our codes. */
+function bodyParserProblem(error: unknown): ReturnType<typeof problem> | undefined {
+  const type = (error as { type?: unknown }).type;
+  if (type === 'entity.too.large') return problem('PAYLOAD_TOO_LARGE');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return problem('UNSUPPORTED_MEDIA_TYPE');
+  if (type === 'request.aborted' || type === 'request.size.invalid') return problem('EMPTY_BODY', { detail: 'The body was not received completely.' });
+  return undefined;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestContext(deps.logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const readiness = deps.isReady();
+    res.status(readiness.ready ? 200 : 503).json(readiness.ready ? { status: 'ready' } : { status: 'not-ready', reason: readiness.reason });
+  });
+  app.use(createMessagesRouter(deps));
+  app.use((_req: Request, res: Response) => {
+    sendProblem(res, problem('NOT_FOUND'), contextOf(res).correlationId);
+  });
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const context = contextOf(res);
+    const known = error instanceof ProblemError ? error.problem : bodyParserProblem(error);
+    const answer = known ?? problem('INTERNAL_ERROR');
+    const log = answer.status >= 500 ? context.log.error.bind(context.log) : context.log.info.bind(context.log);
+    log('request refused', { method: req.method, path: req.path, status: answer.status, code: answer.code, ...(known === undefined ? errorFields(error) : {}) });
+    sendProblem(res, answer, context.correlationId);
+  });
+  return app;
+}

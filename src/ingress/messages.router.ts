@@ -1,0 +1,157 @@
+// POST /v1/connectors/:connectorId/messages — an HR system delivers one message in its own format.
+// authenticate → connector → content type → size → decode → translate + validate → publish
+// (confirmed) → 202 with the event ids. Every failure is a problem+json answer and nothing of the
+// message is accepted.
+import { TextDecoder } from 'node:util';
+
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+
+import type { CanonicalEvent } from '../canonical/generated/canonical-event';
+import { shortEventType } from '../canonical/event-types';
+import type { InboundMessage } from '../connector-sdk/types';
+import type { ConnectorRegistry, RegisteredConnector } from '../connector-runtime/registry';
+import { runTranslate } from '../connector-runtime/run-translate';
+import type { CredentialVerifier, VerifiedCredential } from '../credentials/connector-credentials';
+import { HEADER } from '../messaging/headers';
+import type { EventPublisher, OutgoingMessage } from '../messaging/publisher';
+import { errorCode, isRetryable } from '../shared/errors';
+import { errorFields } from '../shared/logger';
+import { problem, problemForRun } from './outcome-to-problem';
+import type { Problem } from './problem';
+import { contextOf } from './request-context';
+
+export interface MessagesRouterDeps {
+  registry: ConnectorRegistry;
+  credentials: CredentialVerifier;
+  publisher: EventPublisher;
+  /** Name of the exchange canonical events are published to. */
+  exchange: string;
+  retryAfterSeconds: number;
+}
+
+class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.code);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function authenticate(req: Request, deps: MessagesRouterDeps): Promise<VerifiedCredential> {
+  const header = req.get('authorization') ?? '';
+  const token = /^Bearer (\S+)$/i.exec(header)?.[1];
+  const credential = token === undefined ? null : await deps.credentials.verify(token);
+  if (credential === null) throw new ProblemError(problem('UNAUTHENTICATED'));
+  return credential;
+}
+
+function resolveConnector(req: Request, deps: MessagesRouterDeps, credential: VerifiedCredential): RegisteredConnector {
+  const connector = deps.registry.get(String(req.params.connectorId));
+  if (connector === undefined) throw new ProblemError(problem('UNKNOWN_CONNECTOR'));
+  if (credential.connectorId !== connector.id) throw new ProblemError(problem('CREDENTIAL_NOT_FOR_CONNECTOR'));
+  const claimed = req.get('x-datakluis-employer');
+  if (claimed !== undefined && claimed !== credential.employerId) throw new ProblemError(problem('EMPLOYER_MISMATCH'));
+  return connector;
+}
+
+function checkContentType(req: Request, connector: RegisteredConnector): string {
+  const header = req.get('content-type');
+  const [mediaType = '', ...params] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const accepted = connector.manifest.ingress.contentTypes;
+  if (!accepted.includes(mediaType)) {
+    throw new ProblemError(problem('UNSUPPORTED_MEDIA_TYPE', { detail: `This connector accepts ${accepted.join(', ')}.` }));
+  }
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new ProblemError(problem('UNSUPPORTED_CHARSET'));
+  const length = Number(req.get('content-length') ?? 0);
+  if (length > connector.manifest.ingress.maxBodyBytes) throw new ProblemError(problem('PAYLOAD_TOO_LARGE'));
+  return mediaType;
+}
+
+function decodeBody(body: unknown): string {
+  if (!Buffer.isBuffer(body) || body.length === 0) throw new ProblemError(problem('EMPTY_BODY'));
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new ProblemError(problem('INVALID_ENCODING'));
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function toOutgoing(event: CanonicalEvent, connectorId: string, exchange: string, correlationId: string): OutgoingMessage {
+  return {
+    exchange,
+    routingKey: `${connectorId}.${shortEventType(event.type)}`,
+    body: Buffer.from(JSON.stringify(event)),
+    messageId: event.id,
+    type: event.type,
+    correlationId,
+    headers: { [HEADER.connector]: connectorId, [HEADER.employer]: event.employerid, [HEADER.schemaVersion]: '1' },
+  };
+}
+
+function lowerCaseHeaders(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string' && name !== 'authorization') headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+export function createMessagesRouter(deps: MessagesRouterDeps): Router {
+  const router = express.Router();
+  // Reads the raw bytes up to the connector's own limit (checked again while streaming).
+  const rawBody = (req: Request, res: Response, next: NextFunction): void => {
+    const connector = res.locals.connector as RegisteredConnector;
+    express.raw({ type: () => true, limit: connector.manifest.ingress.maxBodyBytes })(req, res, next);
+  };
+  const admit = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const credential = await authenticate(req, deps);
+    const connector = resolveConnector(req, deps, credential);
+    res.locals.credential = credential;
+    res.locals.connector = connector;
+    res.locals.mediaType = checkContentType(req, connector);
+    next();
+  };
+  const handle = async (req: Request, res: Response): Promise<void> => {
+    const context = contextOf(res);
+    const connector = res.locals.connector as RegisteredConnector;
+    const credential = res.locals.credential as VerifiedCredential;
+    const message: InboundMessage = {
+      connectorId: connector.id,
+      employerId: credential.employerId,
+      receivedAt: new Date().toISOString(),
+      contentType: res.locals.mediaType as string,
+      body: decodeBody(req.body),
+      headers: lowerCaseHeaders(req),
+    };
+    const result = runTranslate(connector, message);
+    const failure = problemForRun(result);
+    if (failure !== undefined) throw new ProblemError(failure);
+    if (result.outcome !== 'translated' && result.outcome !== 'ignored') throw new Error('unreachable');
+    const events = result.outcome === 'translated' ? result.events : [];
+    try {
+      await deps.publisher.publish(events.map((event) => toOutgoing(event, connector.id, deps.exchange, context.correlationId)));
+    } catch (error) {
+      context.log.warn('publish failed; answering 503', { connectorId: connector.id, ...errorFields(error) });
+      const code = isRetryable(error) ? errorCode(error) : 'INTERNAL_ERROR';
+      throw new ProblemError(problem('BROKER_UNAVAILABLE', { retryAfterSeconds: deps.retryAfterSeconds, detail: `${problem('BROKER_UNAVAILABLE').detail} (${code})` }));
+    }
+    res.status(202).json({
+      status: result.outcome === 'translated' ? 'accepted' : 'ignored',
+      correlationId: context.correlationId,
+      connectorId: connector.id,
+      employerId: credential.employerId,
+      events: events.map((event) => ({ id: event.id, type: event.type })),
+      warnings: result.warnings,
+      ...(result.outcome === 'ignored' ? { ignoredReason: result.reason } : {}),
+    });
+    context.log.info('message accepted', { connectorId: connector.id, employerId: credential.employerId, events: events.length, warnings: result.warnings.length });
+  };
+  router.post('/v1/connectors/:connectorId/messages', admit, rawBody, handle);
+  return router;
+}
+
+export { ProblemError };
