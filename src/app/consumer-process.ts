@@ -1,0 +1,86 @@
+// Wires the consumer process: database, vault service, consumer and outbox relay connections.
+import type { GatewayConfig } from '../config/env';
+import { createDatabase } from '../db/prisma-client';
+import { assertTopology } from '../messaging/assert-topology';
+import { BrokerConnection } from '../messaging/connection';
+import { OutboxRelay } from '../messaging/outbox-relay';
+import { ConfirmPublisher } from '../messaging/publisher';
+import { buildTopology } from '../messaging/topology';
+import { VaultConsumer } from '../messaging/vault-consumer';
+import type { VaultConsumerOptions } from '../messaging/vault-consumer';
+import type { Logger } from '../shared/logger';
+import { OutboxRepository } from '../vault/outbox.repository';
+import { VaultService } from '../vault/vault.service';
+
+export interface RunningConsumer {
+  consumer: VaultConsumer;
+  stop(): Promise<void>;
+}
+
+export async function startConsumer(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
+): Promise<RunningConsumer> {
+  const log = logger.child({ component: 'consumer' });
+  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
+  const vault = new VaultService(db);
+  let relayConnection: BrokerConnection | null = null;
+  const publisher = new ConfirmPublisher({ timeoutMs: config.publishTimeoutMs, logger: log, isBlocked: () => relayConnection?.blocked ?? null });
+  const relay = new OutboxRelay({ store: new OutboxRepository(db), publisher, topology, logger: log, intervalMs: 1000 });
+  const consumer = new VaultConsumer({
+    topology,
+    logger: log,
+    prefetch: config.consumerPrefetch,
+    maxAttempts: config.maxAttempts,
+    handler: {
+      apply: async (event, context) => {
+        const outcome = await vault.apply(event, context);
+        if (outcome === 'applied') relay.kick();
+        return outcome;
+      },
+    },
+    ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
+  });
+  relayConnection = new BrokerConnection({
+    url: config.amqpUrl,
+    name: 'datakluis-consumer-relay',
+    logger: log,
+    setup: async (model) => {
+      await publisher.attach(model);
+      relay.kick();
+    },
+    onLost: () => publisher.detach(),
+  });
+  const consumerConnection = new BrokerConnection({
+    url: config.amqpUrl,
+    name: 'datakluis-consumer',
+    logger: log,
+    setup: async (model) => {
+      const channel = await model.createChannel();
+      await assertTopology(channel, topology);
+      await channel.close();
+      await consumer.attach(model);
+    },
+  });
+  if (options.waitForBroker === true) {
+    await consumerConnection.start();
+    await relayConnection.start();
+  } else {
+    consumerConnection.startInBackground();
+    relayConnection.startInBackground();
+  }
+  relay.start();
+  return {
+    consumer,
+    async stop() {
+      // Finish what is in hand; anything still unacked returns to the queue when the channel closes.
+      await consumer.drain(5000);
+      await consumerConnection.stop();
+      await relay.stop();
+      await relayConnection.stop();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// `npm run demo`: the main job end to end. A fresh schema and broker namespace, an employer whose
+// vault is active, the ingress and the consumer, every sample message of every connector sent over
+// HTTP, then a report: per message the answer, per employee the vault state before and after, and
+// what was dead-lettered and why. Exits 1 when anything was lost or unexpected.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+
+import { connect } from 'amqplib';
+
+import { connectorModules } from '../../../connectors';
+import { startConsumer } from '../../app/consumer-process';
+import { startIngress } from '../../app/ingress-process';
+import { preflight } from '../../app/preflight';
+import { parseEnv } from '../../config/env';
+import type { GatewayConfig } from '../../config/env';
+import { CredentialStore } from '../../credentials/connector-credentials';
+import { dropSchema, migrate } from '../../db/migrate';
+import { createDatabase } from '../../db/prisma-client';
+import type { Database } from '../../db/prisma-client';
+import { deleteTopology } from '../../messaging/assert-topology';
+import { HEADER, headerString } from '../../messaging/headers';
+import { buildTopology } from '../../messaging/topology';
+import { createLogger } from '../../shared/logger';
+import { printReport } from './demo-report';
+import { DEMO_EMPLOYER, seedDemo } from './demo-seed';
+import { readEmployeeStates } from './demo-state';
+import { sendFixtures } from './demo-traffic';
+import type { SentMessage } from './demo-traffic';
+
+const POISON_ID = 'demo-poison-message';
+
+export interface DeadLetter {
+  messageId: string;
+  code: string;
+  reason: string;
+  attempts: string;
+}
+
+function demoConfig(): GatewayConfig {
+  const suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  return parseEnv({
+    ...process.env,
+    DATABASE_SCHEMA: `demo_${suffix}`,
+    AMQP_NAMESPACE: `demo-${suffix}.`,
+    PORT: '0',
+    RETRY_DELAY_MS: '300',
+    MAX_ATTEMPTS: '3',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return check();
+}
+
+/** Simulates a corrupted message put on the broker by something other than the ingress. */
+async function publishPoison(config: GatewayConfig): Promise<void> {
+  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+  const model = await connect(config.amqpUrl);
+  const channel = await model.createConfirmChannel();
+  channel.publish(topology.exchanges.absence.name, 'demo.absence.reported', Buffer.from('{"type":"nl.datakluis.absence.reported","diagnosis":"x"}'), {
+    persistent: true,
+    messageId: POISON_ID,
+  });
+  await channel.waitForConfirms();
+  await model.close();
+}
+
+async function drainDeadLetters(config: GatewayConfig, expected: number): Promise<DeadLetter[]> {
+  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+  const model = await connect(config.amqpUrl);
+  const channel = await model.createChannel();
+  const queue = topology.queues.dead.name;
+  await waitFor(async () => (await channel.checkQueue(queue)).messageCount >= expected, 15000);
+  const letters: DeadLetter[] = [];
+  for (let message = await channel.get(queue); message !== false; message = await channel.get(queue)) {
+    const headers = message.properties.headers as Record<string, unknown> | undefined;
+    letters.push({
+      messageId: String(message.properties.messageId ?? '?'),
+      code: headerString(headers, HEADER.errorCode) ?? 'BROKER_DELIVERY_LIMIT',
+      reason: headerString(headers, HEADER.errorMessage) ?? '',
+      attempts: String(headers?.[HEADER.attempts] ?? '?'),
+    });
+    channel.ack(message);
+  }
+  await model.close();
+  return letters;
+}
+
+async function allProcessed(db: Database, ids: readonly string[]): Promise<boolean> {
+  const unique = [...new Set(ids)];
+  const found = await db.processedEvent.count({ where: { eventId: { in: unique } } });
+  return found === unique.length;
+}
+
+async function cleanUp(config: GatewayConfig): Promise<void> {
+  const model = await connect(config.amqpUrl);
+  const channel = await model.createChannel();
+  await deleteTopology(channel, buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs }));
+  await model.close();
+  await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
+}
+
+export async function runDemo(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { keep: { type: 'boolean', default: false } } });
+  const started = Date.now();
+  const config = demoConfig();
+  const unreachable = await preflight(config);
+  if (unreachable !== null) {
+    console.error(unreachable);
+    return 1;
+  }
+  console.log(`Datakluis Gateway demo — schema ${config.databaseSchema}, broker namespace ${config.amqpNamespace}\n`);
+  await migrate({ url: config.databaseUrl, schema: config.databaseSchema });
+  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 4 });
+  const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-demo' } });
+  let exitCode = 1;
+  try {
+    await seedDemo(db);
+    const before = await readEmployeeStates(db, DEMO_EMPLOYER.id);
+    const consumer = await startConsumer(config, logger, { waitForBroker: true });
+    const ingress = await startIngress(config, logger, { waitForBroker: true });
+    const sent: SentMessage[] = [];
+    try {
+      const credentials = new CredentialStore(db);
+      for (const { adapter } of connectorModules) {
+        const { token } = await credentials.create({ employerId: DEMO_EMPLOYER.id, connectorId: adapter.id, label: 'demo' });
+        sent.push(...(await sendFixtures(ingress.url, adapter.id, token)));
+      }
+      await publishPoison(config);
+      const accepted = sent.flatMap((m) => m.eventIds);
+      const processed = await waitFor(() => allProcessed(db, accepted), 30000);
+      const deadLetters = await drainDeadLetters(config, 1);
+      const after = await readEmployeeStates(db, DEMO_EMPLOYER.id);
+      const problems = printReport({ sent, before, after, deadLetters, processed, poisonId: POISON_ID, seconds: (Date.now() - started) / 1000 });
+      exitCode = problems === 0 ? 0 : 1;
+    } finally {
+      await ingress.stop();
+      await consumer.stop();
+    }
+  } finally {
+    await db.$disconnect();
+    if (values.keep !== true) await cleanUp(config);
+    else console.log(`kept schema ${config.databaseSchema} and namespace ${config.amqpNamespace}`);
+  }
+  return exitCode;
+}

@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+
+import { parseEnv } from '../config/env';
+import { createDatabase } from '../db/prisma-client';
+
+const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export async function runEmployerCreate(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { id: { type: 'string' }, name: { type: 'string' }, 'vault-active': { type: 'boolean', default: false } },
+  });
+  if (positionals[0] !== 'create' || values.id === undefined || values.name === undefined) {
+    console.error('usage: datakluis employer create --id <id> --name <name> [--vault-active]');
+    return 2;
+  }
+  if (!ID.test(values.id)) {
+    console.error('--id: lower-case letters, digits and hyphens, 2 to 63 characters');
+    return 2;
+  }
+  const config = parseEnv();
+  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 2 });
+  try {
+    const active = values['vault-active'] === true;
+    await db.employer.create({ data: { id: values.id, name: values.name, vaultState: active ? 'ACTIVE' : 'INACTIVE', vaultActivatedAt: active ? new Date() : null } });
+    console.log(`employer ${values.id} created (vault ${active ? 'active' : 'inactive'})`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}

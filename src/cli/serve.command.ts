@@ -1,0 +1,25 @@
+import { startConsumer } from '../app/consumer-process';
+import { startIngress } from '../app/ingress-process';
+import { parseEnv } from '../config/env';
+import { createLogger } from '../shared/logger';
+
+/** Runs until SIGTERM/SIGINT, then stops accepting, finishes what is in hand and closes. */
+export async function runServe(args: string[]): Promise<number> {
+  const which = args[0] ?? 'all';
+  if (!['ingress', 'consumer', 'all'].includes(which)) {
+    console.error('usage: datakluis serve [ingress|consumer|all]');
+    return 2;
+  }
+  const config = parseEnv();
+  const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-gateway' } });
+  const stops: (() => Promise<void>)[] = [];
+  if (which !== 'ingress') stops.push((await startConsumer(config, logger)).stop);
+  if (which !== 'consumer') stops.unshift((await startIngress(config, logger)).stop);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  logger.info('shutting down');
+  for (const stop of stops) await stop();
+  return 0;
+}
