@@ -21,9 +21,17 @@ export type {
   TranslateResult,
 } from './types';
 export { parseBsn, passesElevenCheck } from './helpers/bsn';
+export { lookupCode } from './helpers/codes';
 export { parseCsv } from './helpers/csv';
 export type { CsvTable } from './helpers/csv';
-export { amsterdamInstant, dutchDate, isoDate, isTime, parseInstant, parseLocalDate } from './helpers/dates';
+export {
+  amsterdamInstant,
+  dutchDate,
+  isoDate,
+  isTime,
+  parseInstant,
+  parseLocalDate,
+} from './helpers/dates';
 export { absenceEvent, employeeUpsertedEvent } from './helpers/envelope';
 export type { AbsenceEventInput } from './helpers/envelope';
 export { deterministicEventId, uuidV5 } from './helpers/event-id';

@@ -3,7 +3,10 @@ import type { AdapterIssue, AdapterWarning, TranslateResult } from './types';
 import type { IgnoreReason } from './reasons';
 
 /** @example return translated([event], warnings) */
-export function translated(events: CanonicalEvent[], warnings: AdapterWarning[] = []): TranslateResult {
+export function translated(
+  events: CanonicalEvent[],
+  warnings: AdapterWarning[] = [],
+): TranslateResult {
   return { outcome: 'translated', events, warnings };
 }
 

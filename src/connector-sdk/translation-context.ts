@@ -14,6 +14,7 @@ import type { AdapterIssue, AdapterWarning, TranslateResult } from './types';
 export class TranslationContext {
   readonly issues: AdapterIssue[] = [];
   readonly warnings: AdapterWarning[] = [];
+  private readonly warned = new Set<string>();
 
   issue(reason: AdapterRejectionReason, path: string, message: string): undefined {
     this.issues.push({ reason, path, message });
@@ -21,7 +22,10 @@ export class TranslationContext {
   }
 
   warn(code: AdapterWarningCode, path: string): void {
-    if (!this.warnings.some((w) => w.code === code && w.path === path)) this.warnings.push({ code, path });
+    const key = `${code} ${path}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warnings.push({ code, path });
   }
 
   get failed(): boolean {

@@ -17,7 +17,8 @@ export function parseBsn(ctx: TranslationContext, text: string, path: string): s
   const digits = text.trim();
   if (!/^[0-9]{8,9}$/.test(digits)) return ctx.issue('INVALID_BSN', path, 'a BSN has 9 digits');
   const bsn = digits.padStart(9, '0');
-  if (!passesElevenCheck(bsn)) return ctx.issue('INVALID_BSN', path, 'fails the 11-check (elfproef)');
+  if (!passesElevenCheck(bsn))
+    return ctx.issue('INVALID_BSN', path, 'fails the 11-check (elfproef)');
   if (digits.length === 8) ctx.warn('BSN_LEFT_PADDED', path);
   return bsn;
 }

@@ -2,7 +2,8 @@ import type { TranslationContext } from '../translation-context';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?$/;
 const DUTCH_DATE = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/;
-const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:\d{2})?$/;
+const ISO_INSTANT =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:\d{2})?$/;
 const DUTCH_INSTANT = /^(\d{1,2}[-/]\d{1,2}[-/]\d{4})[ T](\d{1,2}:\d{2}(?::\d{2})?)$/;
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?$/;
 
@@ -50,6 +51,10 @@ export function parseLocalDate(
     }
   }
   const expected = options.allowDutch === true ? 'YYYY-MM-DD or DD-MM-YYYY' : 'YYYY-MM-DD';
+  const wellFormed =
+    /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ||
+    (options.allowDutch === true && DUTCH_DATE.test(text.trim()));
+  if (wellFormed) return ctx.issue('INVALID_DATE', path, 'no such day in the calendar');
   return ctx.issue('INVALID_DATE', path, `not a valid calendar date (expected ${expected})`);
 }
 
@@ -67,8 +72,16 @@ const amsterdamParts = new Intl.DateTimeFormat('en-GB', {
 /** Offset of Europe/Amsterdam from UTC in minutes at the given UTC instant. */
 function amsterdamOffsetMinutes(utcMillis: number): number {
   const parts: Record<string, number> = {};
-  for (const p of amsterdamParts.formatToParts(new Date(utcMillis))) parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  for (const p of amsterdamParts.formatToParts(new Date(utcMillis)))
+    parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   return Math.round((asUtc - (utcMillis - (utcMillis % 1000))) / 60000);
 }
 
@@ -112,12 +125,17 @@ export function parseInstant(
   const date = iso ? isoDate(iso[1] ?? '') : dutch ? dutchDate(dutch[1] ?? '') : null;
   const time = iso ? (iso[2] ?? '') : dutch ? (dutch[2] ?? '') : '';
   if (date === null || !isTime(time, true)) {
-    return ctx.issue('INVALID_DATE', path, 'not a valid timestamp (expected RFC 3339, e.g. 2026-11-16T08:12:31+01:00)');
+    return ctx.issue(
+      'INVALID_DATE',
+      path,
+      'not a valid timestamp (expected RFC 3339, e.g. 2026-11-16T08:12:31+01:00)',
+    );
   }
   const zone = iso?.[3];
   if (zone !== undefined) {
     const instant = new Date(`${date}T${time}${zone}`);
-    if (Number.isNaN(instant.getTime())) return ctx.issue('INVALID_DATE', path, 'not a valid timestamp');
+    if (Number.isNaN(instant.getTime()))
+      return ctx.issue('INVALID_DATE', path, 'not a valid timestamp');
     return `${date}T${time.length === 5 ? `${time}:00` : time}${zone === 'Z' ? 'Z' : zone}`;
   }
   ctx.warn('ZONELESS_TIMESTAMP', path);

@@ -35,7 +35,7 @@ export function absenceEvent(message: InboundMessage, input: AbsenceEventInput):
     datacontenttype: 'application/json',
     employerid: message.employerId,
     data: input.data,
-  } as CanonicalEvent;
+  };
 }
 
 /**
@@ -47,7 +47,9 @@ export function employeeUpsertedEvent(
   input: { time: string; employee: EmployeeMasterData },
 ): CanonicalEvent {
   const type = 'nl.datakluis.employee.upserted';
-  const sourceKey = JSON.stringify(Object.entries(input.employee).sort(([a], [b]) => a.localeCompare(b)));
+  const sourceKey = JSON.stringify(
+    Object.entries(input.employee).sort(([a], [b]) => a.localeCompare(b)),
+  );
   return {
     specversion: '1.0',
     id: deterministicEventId(message.employerId, message.connectorId, type, sourceKey),

@@ -19,6 +19,11 @@ export function uuidV5(name: string): string {
  * an id, even when their HR systems number cases alike.
  * @example deterministicEventId('acme', 'sivi-verzuim', 'nl.datakluis.absence.reported', 'VZ-1/1')
  */
-export function deterministicEventId(employerId: string, connectorId: string, type: string, sourceKey: string): string {
+export function deterministicEventId(
+  employerId: string,
+  connectorId: string,
+  type: string,
+  sourceKey: string,
+): string {
   return uuidV5(JSON.stringify([employerId, connectorId, type, sourceKey]));
 }

@@ -11,13 +11,19 @@ export function parsePercentage(
   ctx: TranslationContext,
   text: string,
   path: string,
-  options: { pattern?: RegExp } = {},
+  options: { pattern?: RegExp; example?: string } = {},
 ): number | undefined {
   const trimmed = text.trim();
   const pattern = options.pattern ?? DECIMAL;
-  if (!pattern.test(trimmed)) return ctx.issue('INVALID_VALUE', path, `not a percentage in the expected form ${pattern.source}`);
+  if (!pattern.test(trimmed))
+    return ctx.issue(
+      'INVALID_VALUE',
+      path,
+      `not a percentage in the expected form (${options.example ?? 'e.g. 50 or 50,5'})`,
+    );
   const value = Number(trimmed.replace(',', '.'));
   if (!Number.isFinite(value)) return ctx.issue('INVALID_VALUE', path, 'not a number');
-  if (value < 0 || value > 100) return ctx.issue('PERCENTAGE_OUT_OF_RANGE', path, 'must be between 0 and 100');
+  if (value < 0 || value > 100)
+    return ctx.issue('PERCENTAGE_OUT_OF_RANGE', path, 'must be between 0 and 100');
   return Math.round(value * 100) / 100;
 }
