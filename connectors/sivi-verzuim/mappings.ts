@@ -17,10 +17,17 @@ export const EVENT_TYPE_BY_VRWRKCD: Readonly<Record<string, AbsenceEventType>> =
 export const MESSAGE_CODE = '00100';
 
 /** Editions (VnrBrCd) whose elements read here have the same meaning: 2020 (Visma Raet) to 2026. */
-export const SUPPORTED_EDITIONS: ReadonlySet<string> = new Set(['00008', '00009', '00010', '00011', '00012', '00013']);
+export const SUPPORTED_EDITIONS: ReadonlySet<string> = new Set([
+  '00008',
+  '00009',
+  '00010',
+  '00011',
+  '00012',
+  '00013',
+]);
 
-/** SIVI J/N/O logical: O (onbekend) is no answer, so the fact is left out. */
-export const LOGICAL: Readonly<Record<string, boolean | undefined>> = { J: true, N: false, O: undefined };
+/** SIVI J/N/O logical; O (onbekend) is no answer, so the fact is left out (not in this table). */
+export const LOGICAL: Readonly<Record<string, boolean>> = { J: true, N: false };
 
 /** SIVI percentages: n..6,2 written as `[0-9]{1,4}[.][0-9]{2}` (XSD pattern). */
 export const PERCENTAGE_PATTERN = /^[0-9]{1,4}[.][0-9]{2}$/;
@@ -39,4 +46,12 @@ export const SENSITIVE_VRZM_ELEMENTS: readonly string[] = [
 export const FREE_TEXT_VRZM_ELEMENTS: readonly string[] = ['VrTkst'];
 
 /** Elements parseXml must always return as arrays. */
-export const REPEATED_ELEMENTS: readonly string[] = ['Wrkgvr', 'Wrknmr', 'Dnstvbnd', 'Vrzm', 'Cntprsn', 'Com', 'Actie'];
+export const REPEATED_ELEMENTS: readonly string[] = [
+  'Wrkgvr',
+  'Wrknmr',
+  'Dnstvbnd',
+  'Vrzm',
+  'Cntprsn',
+  'Com',
+  'Actie',
+];

@@ -1,0 +1,91 @@
+// SIVI-specific cases beyond the fixtures (those are checked by the conformance test).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { expect } from 'chai';
+
+import type { InboundMessage } from '../../src/connector-sdk';
+import { siviVerzuimAdapter } from './adapter';
+
+const sample = readFileSync(path.join(__dirname, 'fixtures/01-new-sick-report.input.xml'), 'utf8');
+
+function message(body: string): InboundMessage {
+  return {
+    connectorId: 'sivi-verzuim',
+    employerId: 'zonnebloem',
+    receivedAt: '2026-12-03T12:00:00Z',
+    contentType: 'application/xml',
+    body,
+    headers: {},
+  };
+}
+
+describe('sivi-verzuim adapter', () => {
+  it('refuses a processing code that only exists as a JavaScript object property', () => {
+    for (const code of ['constructor', 'toString', '__proto__']) {
+      const result = siviVerzuimAdapter.translate(
+        message(sample.replace('<VrwrkCd>01</VrwrkCd>', `<VrwrkCd>${code}</VrwrkCd>`)),
+      );
+      expect(result.outcome, code).to.equal('rejected');
+      if (result.outcome === 'rejected') expect(result.reason).to.equal('UNKNOWN_CODE');
+    }
+  });
+
+  it('refuses an unknown J/N value for the safety net instead of guessing', () => {
+    const result = siviVerzuimAdapter.translate(
+      message(sample.replace('<VngntJN>N</VngntJN>', '<VngntJN>constructor</VngntJN>')),
+    );
+    expect(result.outcome).to.equal('rejected');
+    if (result.outcome === 'rejected')
+      expect(result.issues.map((i) => i.reason)).to.deep.equal(['UNKNOWN_CODE']);
+  });
+
+  it('drops free text (VrTkst) and says where, without the text', () => {
+    const withText = sample.replace(
+      '<VngntJN>N</VngntJN>',
+      '<VngntJN>N</VngntJN><VrTkst>griep en koorts</VrTkst>',
+    );
+    const result = siviVerzuimAdapter.translate(message(withText));
+    expect(JSON.stringify(result)).not.to.contain('griep');
+    expect(result.outcome).to.equal('translated');
+    if (result.outcome === 'translated')
+      expect(result.warnings.map((w) => w.code)).to.include('FREE_TEXT_DROPPED');
+  });
+
+  it('yields events for every employee and case in a message with several', () => {
+    const vrzm = /<Vrzm>[\s\S]*<\/Vrzm>/.exec(sample)![0];
+    const second = vrzm
+      .replace('VZ-1042-20261116', 'VZ-1042-20261201')
+      .replace(/<VrzmgvlVnrMld>1</, '<VrzmgvlVnrMld>1<');
+    const result = siviVerzuimAdapter.translate(message(sample.replace(vrzm, `${vrzm}${second}`)));
+    expect(result.outcome).to.equal('translated');
+    if (result.outcome === 'translated')
+      expect(result.events.map((e) => e.subject)).to.deep.equal([
+        '1042',
+        'VZ-1042-20261116',
+        'VZ-1042-20261201',
+      ]);
+  });
+
+  it('refuses another SIVI message type and an unknown edition', () => {
+    const other = siviVerzuimAdapter.translate(
+      message(
+        sample
+          .replace('<BrCd>00100</BrCd>', '<BrCd>99999</BrCd>')
+          .replace('<VnrBrCd>00010</VnrBrCd>', '<VnrBrCd>00099</VnrBrCd>'),
+      ),
+    );
+    expect(other.outcome === 'rejected' && other.issues.map((i) => i.reason)).to.deep.equal([
+      'UNSUPPORTED_VERSION',
+      'UNSUPPORTED_VERSION',
+    ]);
+  });
+
+  it('answers not-XML and another root element as malformed', () => {
+    expect(siviVerzuimAdapter.translate(message('<Verzuimmeldingen><BrAlg>')).outcome).to.equal(
+      'rejected',
+    );
+    const wrongRoot = siviVerzuimAdapter.translate(message('<Retourmelding1/>'));
+    expect(wrongRoot.outcome === 'rejected' && wrongRoot.reason).to.equal('MALFORMED_PAYLOAD');
+  });
+});
