@@ -51,25 +51,41 @@ function quoteIdentifier(name: string): string {
  * (applied migrations are skipped). Refuses to continue when an applied migration's file changed
  * or a previous run failed half-way, as Prisma does.
  */
-export async function migrate(options: { url: string; schema: string; onProgress?: (line: string) => void }): Promise<MigrateResult> {
+export async function migrate(options: {
+  url: string;
+  schema: string;
+  onProgress?: (line: string) => void;
+}): Promise<MigrateResult> {
   const client = new Client({ connectionString: options.url });
   await client.connect();
   const report = options.onProgress ?? (() => undefined);
   try {
+    // Lock first: even CREATE SCHEMA IF NOT EXISTS races with itself in PostgreSQL.
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [
+      `datakluis-migrate:${options.schema}`,
+    ]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
     await client.query(`SET search_path TO ${quoteIdentifier(options.schema)}`);
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`datakluis-migrate:${options.schema}`]);
     await client.query(MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const result: MigrateResult = { applied: [], alreadyApplied: [] };
     const migrations = readMigrations();
     for (const [index, migration] of migrations.entries()) {
-      const record = rows.find((row) => row.migration_name === migration.name && row.rolled_back_at === null);
-      if (record?.finished_at === null) throw new Error(`migration ${migration.name} failed earlier; resolve it before migrating again`);
+      const record = rows.find(
+        (row) => row.migration_name === migration.name && row.rolled_back_at === null,
+      );
+      if (record?.finished_at === null)
+        throw new Error(
+          `migration ${migration.name} failed earlier; resolve it before migrating again`,
+        );
       if (record !== undefined) {
-        if (record.checksum !== migration.checksum) throw new Error(`migration ${migration.name} was changed after it was applied`);
+        if (record.checksum !== migration.checksum)
+          throw new Error(`migration ${migration.name} was changed after it was applied`);
         result.alreadyApplied.push(migration.name);
         continue;
       }
