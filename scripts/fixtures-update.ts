@@ -8,7 +8,9 @@ import { fixtureMessage, listFixtures } from '../src/connector-runtime/fixtures'
 const id = process.argv[2];
 const entry = connectorModules.find((m) => m.adapter.id === id);
 if (id === undefined || entry === undefined) {
-  console.error(`usage: npm run fixtures:update -- <connector-id>; known: ${connectorModules.map((m) => m.adapter.id).join(', ')}`);
+  console.error(
+    `usage: npm run fixtures:update -- <connector-id>; known: ${connectorModules.map((m) => m.adapter.id).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const fixture of listFixtures(id)) {

@@ -8,9 +8,18 @@ import type { JSONSchema } from 'json-schema-to-typescript';
 
 const root = path.resolve(__dirname, '..');
 const targets = [
-  { schema: 'schemas/canonical/absence-event.v1.schema.json', out: 'src/canonical/generated/canonical-event.ts' },
-  { schema: 'schemas/canonical/dossier-shared.v1.schema.json', out: 'src/canonical/generated/dossier-shared-event.ts' },
-  { schema: 'schemas/connector-manifest.schema.json', out: 'src/canonical/generated/connector-manifest.ts' },
+  {
+    schema: 'schemas/canonical/absence-event.v1.schema.json',
+    out: 'src/canonical/generated/canonical-event.ts',
+  },
+  {
+    schema: 'schemas/canonical/dossier-shared.v1.schema.json',
+    out: 'src/canonical/generated/dossier-shared-event.ts',
+  },
+  {
+    schema: 'schemas/connector-manifest.schema.json',
+    out: 'src/canonical/generated/connector-manifest.ts',
+  },
 ];
 
 async function main(): Promise<void> {
@@ -26,7 +35,7 @@ async function main(): Promise<void> {
     });
     const outPath = path.join(root, target.out);
     if (check) {
-      let current = '';
+      let current: string;
       try {
         current = readFileSync(outPath, 'utf8');
       } catch {

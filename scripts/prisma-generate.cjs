@@ -5,5 +5,8 @@ const { spawnSync } = require('node:child_process');
 const env = { ...process.env };
 env.PRISMA_SCHEMA_ENGINE_BINARY = env.PRISMA_SCHEMA_ENGINE_BINARY || process.execPath;
 const cli = require.resolve('prisma/build/index.js');
-const result = spawnSync(process.execPath, [cli, 'generate', '--no-hints'], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, [cli, 'generate', '--no-hints'], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);

@@ -23,12 +23,29 @@ export async function startConsumer(
   options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
 ): Promise<RunningConsumer> {
   const log = logger.child({ component: 'consumer' });
-  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
-  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
+  const topology = buildTopology({
+    namespace: config.amqpNamespace,
+    retryDelayMs: config.retryDelayMs,
+  });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: config.databasePoolSize,
+  });
   const vault = new VaultService(db);
   let relayConnection: BrokerConnection | null = null;
-  const publisher = new ConfirmPublisher({ timeoutMs: config.publishTimeoutMs, logger: log, isBlocked: () => relayConnection?.blocked ?? null });
-  const relay = new OutboxRelay({ store: new OutboxRepository(db), publisher, topology, logger: log, intervalMs: 1000 });
+  const publisher = new ConfirmPublisher({
+    timeoutMs: config.publishTimeoutMs,
+    logger: log,
+    isBlocked: () => relayConnection?.blocked ?? null,
+  });
+  const relay = new OutboxRelay({
+    store: new OutboxRepository(db),
+    publisher,
+    topology,
+    logger: log,
+    intervalMs: 1000,
+  });
   const consumer = new VaultConsumer({
     topology,
     logger: log,

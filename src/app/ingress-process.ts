@@ -20,13 +20,28 @@ export interface RunningIngress {
   stop(): Promise<void>;
 }
 
-export async function startIngress(config: GatewayConfig, logger: Logger, options: { waitForBroker?: boolean } = {}): Promise<RunningIngress> {
+export async function startIngress(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { waitForBroker?: boolean } = {},
+): Promise<RunningIngress> {
   const log = logger.child({ component: 'ingress' });
   const registry = buildRegistry(connectorModules);
-  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
-  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize });
+  const topology = buildTopology({
+    namespace: config.amqpNamespace,
+    retryDelayMs: config.retryDelayMs,
+  });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: config.databasePoolSize,
+  });
   let connection: BrokerConnection | null = null;
-  const publisher = new ConfirmPublisher({ timeoutMs: config.publishTimeoutMs, logger: log, isBlocked: () => connection?.blocked ?? null });
+  const publisher = new ConfirmPublisher({
+    timeoutMs: config.publishTimeoutMs,
+    logger: log,
+    isBlocked: () => connection?.blocked ?? null,
+  });
   connection = new BrokerConnection({
     url: config.amqpUrl,
     name: 'datakluis-ingress',
@@ -48,7 +63,16 @@ export async function startIngress(config: GatewayConfig, logger: Logger, option
     publisher,
     exchange: topology.exchanges.absence.name,
     retryAfterSeconds: 5,
-    isReady: () => (publisher.ready ? { ready: true } : { ready: false, reason: connection?.blocked !== null && connection?.blocked !== undefined ? 'broker blocked publishing' : 'not connected to the message broker' }),
+    isReady: () =>
+      publisher.ready
+        ? { ready: true }
+        : {
+            ready: false,
+            reason:
+              connection?.blocked !== null && connection?.blocked !== undefined
+                ? 'broker blocked publishing'
+                : 'not connected to the message broker',
+          },
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));

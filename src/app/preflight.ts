@@ -34,6 +34,8 @@ async function checkRabbit(url: string): Promise<string | null> {
 
 /** Null when both answer; otherwise a message for a person. */
 export async function preflight(config: GatewayConfig): Promise<string | null> {
-  const problems = (await Promise.all([checkPostgres(config.databaseUrl), checkRabbit(config.amqpUrl)])).filter((p): p is string => p !== null);
+  const problems = (
+    await Promise.all([checkPostgres(config.databaseUrl), checkRabbit(config.amqpUrl)])
+  ).filter((p): p is string => p !== null);
   return problems.length === 0 ? null : `${problems.join('\n')}\n${HOW_TO_START}`;
 }

@@ -24,7 +24,8 @@ function collectPaths(root: SchemaNode, node: SchemaNode, path: string[], out: S
   }
   const properties = node.properties as Record<string, SchemaNode> | undefined;
   if (properties !== undefined) {
-    for (const [name, child] of Object.entries(properties)) collectPaths(root, child, [...path, name], out);
+    for (const [name, child] of Object.entries(properties))
+      collectPaths(root, child, [...path, name], out);
   }
   if (typeof node.items === 'object' && node.items !== null) {
     collectPaths(root, node.items as SchemaNode, [...path, '*'], out);

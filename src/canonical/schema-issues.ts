@@ -17,7 +17,7 @@ export function toSchemaIssues(errors: readonly ErrorObject[] | null | undefined
   for (const error of errors ?? []) {
     let path = error.instancePath === '' ? '/' : error.instancePath;
     if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
-      const property = (error.params as { missingProperty?: string; additionalProperty?: string });
+      const property = error.params as { missingProperty?: string; additionalProperty?: string };
       const name = property.missingProperty ?? property.additionalProperty;
       if (name !== undefined) path = `${error.instancePath}/${name}`;
     }

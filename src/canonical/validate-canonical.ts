@@ -4,8 +4,7 @@ import { toSchemaIssues } from './schema-issues';
 import type { SchemaIssue } from './schema-issues';
 
 export type CanonicalValidation =
-  | { ok: true; event: CanonicalEvent }
-  | { ok: false; issues: SchemaIssue[] };
+  { ok: true; event: CanonicalEvent } | { ok: false; issues: SchemaIssue[] };
 
 /** Validates one value against canonical event v1 (every boundary calls this: ingress and consumer). */
 export function validateCanonicalEvent(value: unknown): CanonicalValidation {

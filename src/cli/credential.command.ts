@@ -9,10 +9,20 @@ export async function runCredentialCreate(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { employer: { type: 'string' }, connector: { type: 'string' }, label: { type: 'string' } },
+    options: {
+      employer: { type: 'string' },
+      connector: { type: 'string' },
+      label: { type: 'string' },
+    },
   });
-  if (positionals[0] !== 'create' || values.employer === undefined || values.connector === undefined) {
-    console.error('usage: datakluis credential create --employer <id> --connector <id> [--label <text>]');
+  if (
+    positionals[0] !== 'create' ||
+    values.employer === undefined ||
+    values.connector === undefined
+  ) {
+    console.error(
+      'usage: datakluis credential create --employer <id> --connector <id> [--label <text>]',
+    );
     return 2;
   }
   const known = connectorModules.map((m) => m.adapter.id);
@@ -21,7 +31,11 @@ export async function runCredentialCreate(args: string[]): Promise<number> {
     return 2;
   }
   const config = parseEnv();
-  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 2 });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: 2,
+  });
   try {
     const store = new CredentialStore(db);
     const created = await store.create({
@@ -29,7 +43,9 @@ export async function runCredentialCreate(args: string[]): Promise<number> {
       connectorId: values.connector,
       ...(values.label === undefined ? {} : { label: values.label }),
     });
-    console.log(`credential ${created.credentialId} for employer ${values.employer}, connector ${values.connector}`);
+    console.log(
+      `credential ${created.credentialId} for employer ${values.employer}, connector ${values.connector}`,
+    );
     console.log('token (shown once, store it in the HR system now):');
     console.log(created.token);
     return 0;

@@ -9,7 +9,11 @@ export async function runEmployerCreate(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { id: { type: 'string' }, name: { type: 'string' }, 'vault-active': { type: 'boolean', default: false } },
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      'vault-active': { type: 'boolean', default: false },
+    },
   });
   if (positionals[0] !== 'create' || values.id === undefined || values.name === undefined) {
     console.error('usage: datakluis employer create --id <id> --name <name> [--vault-active]');
@@ -20,10 +24,21 @@ export async function runEmployerCreate(args: string[]): Promise<number> {
     return 2;
   }
   const config = parseEnv();
-  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 2 });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: 2,
+  });
   try {
     const active = values['vault-active'] === true;
-    await db.employer.create({ data: { id: values.id, name: values.name, vaultState: active ? 'ACTIVE' : 'INACTIVE', vaultActivatedAt: active ? new Date() : null } });
+    await db.employer.create({
+      data: {
+        id: values.id,
+        name: values.name,
+        vaultState: active ? 'ACTIVE' : 'INACTIVE',
+        vaultActivatedAt: active ? new Date() : null,
+      },
+    });
     console.log(`employer ${values.id} created (vault ${active ? 'active' : 'inactive'})`);
     return 0;
   } finally {

@@ -13,8 +13,15 @@ export async function runServe(args: string[]): Promise<number> {
   const config = parseEnv();
   const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-gateway' } });
   const stops: (() => Promise<void>)[] = [];
-  if (which !== 'ingress') stops.push((await startConsumer(config, logger)).stop);
-  if (which !== 'consumer') stops.unshift((await startIngress(config, logger)).stop);
+  // Stop order matters: the ingress stops taking messages before the consumer stops applying them.
+  if (which !== 'ingress') {
+    const consumer = await startConsumer(config, logger);
+    stops.push(() => consumer.stop());
+  }
+  if (which !== 'consumer') {
+    const ingress = await startIngress(config, logger);
+    stops.unshift(() => ingress.stop());
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

@@ -52,18 +52,31 @@ export class ConfigError extends Error {
   }
 }
 
-function integer(env: Env, key: keyof typeof DEFAULTS, min: number, max: number, problems: string[]): number {
+function integer(
+  env: Env,
+  key: keyof typeof DEFAULTS,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const text = env[key] ?? DEFAULTS[key];
   const value = Number(text);
-  if (!/^[0-9]+$/.test(text) || value < min || value > max) problems.push(`${key} must be a whole number from ${min} to ${max}`);
+  if (!/^[0-9]+$/.test(text) || value < min || value > max)
+    problems.push(`${key} must be a whole number from ${min} to ${max}`);
   return value;
 }
 
-function url(env: Env, key: 'DATABASE_URL' | 'AMQP_URL', protocols: string[], problems: string[]): string {
+function url(
+  env: Env,
+  key: 'DATABASE_URL' | 'AMQP_URL',
+  protocols: string[],
+  problems: string[],
+): string {
   const text = env[key] ?? DEFAULTS[key];
   try {
     const parsed = new URL(text);
-    if (!protocols.includes(parsed.protocol)) problems.push(`${key} must start with ${protocols.join(' or ')}//`);
+    if (!protocols.includes(parsed.protocol))
+      problems.push(`${key} must start with ${protocols.join(' or ')}//`);
   } catch {
     problems.push(`${key} is not a URL`);
   }
@@ -74,9 +87,11 @@ function url(env: Env, key: 'DATABASE_URL' | 'AMQP_URL', protocols: string[], pr
 export function parseEnv(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
   const databaseSchema = env.DATABASE_SCHEMA ?? DEFAULTS.DATABASE_SCHEMA;
-  if (!NAME.test(databaseSchema)) problems.push('DATABASE_SCHEMA must be a lower-case SQL identifier');
+  if (!NAME.test(databaseSchema))
+    problems.push('DATABASE_SCHEMA must be a lower-case SQL identifier');
   const amqpNamespace = env.AMQP_NAMESPACE ?? DEFAULTS.AMQP_NAMESPACE;
-  if (!NAMESPACE.test(amqpNamespace)) problems.push('AMQP_NAMESPACE may hold a-z, 0-9, _ . - (at most 40)');
+  if (!NAMESPACE.test(amqpNamespace))
+    problems.push('AMQP_NAMESPACE may hold a-z, 0-9, _ . - (at most 40)');
   const logLevel = env.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL;
   if (!LEVELS.has(logLevel)) problems.push(`LOG_LEVEL must be one of ${[...LEVELS].join(', ')}`);
   const config: GatewayConfig = {
@@ -93,7 +108,8 @@ export function parseEnv(env: Env = process.env): GatewayConfig {
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 1, 100, problems),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 2, 200, problems),
   };
-  if (config.consumerPrefetch > config.databasePoolSize) problems.push('CONSUMER_PREFETCH must not exceed DATABASE_POOL_SIZE');
+  if (config.consumerPrefetch > config.databasePoolSize)
+    problems.push('CONSUMER_PREFETCH must not exceed DATABASE_POOL_SIZE');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

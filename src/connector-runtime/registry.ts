@@ -18,15 +18,19 @@ export function buildRegistry(modules: readonly ConnectorModule[]): ConnectorReg
   const problems: string[] = [];
   for (const { adapter, manifest } of modules) {
     if (!validateManifestSchema(manifest)) {
-      const issues = toSchemaIssues(validateManifestSchema.errors).map((i) => `${i.path} ${i.message}`);
+      const issues = toSchemaIssues(validateManifestSchema.errors).map(
+        (i) => `${i.path} ${i.message}`,
+      );
       problems.push(`connector ${adapter.id}: manifest invalid: ${issues.join('; ')}`);
       continue;
     }
     const valid = manifest as ConnectorManifest;
-    if (valid.id !== adapter.id) problems.push(`connector ${adapter.id}: manifest id is ${valid.id}`);
+    if (valid.id !== adapter.id)
+      problems.push(`connector ${adapter.id}: manifest id is ${valid.id}`);
     if (registry.has(adapter.id)) problems.push(`connector ${adapter.id}: registered twice`);
     registry.set(adapter.id, { id: adapter.id, adapter, manifest: valid });
   }
-  if (problems.length > 0) throw new Error(`connector registry is invalid:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new Error(`connector registry is invalid:\n  ${problems.join('\n  ')}`);
   return registry;
 }

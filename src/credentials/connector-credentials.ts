@@ -28,13 +28,26 @@ export class CredentialStore implements CredentialVerifier {
   constructor(private readonly db: Database) {}
 
   /** Creates a credential and returns its token: shown once, never stored. */
-  async create(input: { employerId: string; connectorId: string; label?: string }): Promise<{ credentialId: string; token: string }> {
-    const employer = await this.db.employer.findUnique({ where: { id: input.employerId }, select: { id: true } });
+  async create(input: {
+    employerId: string;
+    connectorId: string;
+    label?: string;
+  }): Promise<{ credentialId: string; token: string }> {
+    const employer = await this.db.employer.findUnique({
+      where: { id: input.employerId },
+      select: { id: true },
+    });
     if (employer === null) throw new Error(`unknown employer: ${input.employerId}`);
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     await this.db.connectorCredential.create({
-      data: { id, employerId: input.employerId, connectorId: input.connectorId, secretHash: hashSecret(secret), label: input.label ?? null },
+      data: {
+        id,
+        employerId: input.employerId,
+        connectorId: input.connectorId,
+        secretHash: hashSecret(secret),
+        label: input.label ?? null,
+      },
     });
     return { credentialId: id, token: `dkc_${id.replace(/-/g, '')}_${secret}` };
   }
@@ -49,7 +62,9 @@ export class CredentialStore implements CredentialVerifier {
     const actual = Buffer.from(hashSecret(match[2] ?? ''), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
     // Last use is bookkeeping: it must never fail or slow down the request.
-    void this.db.connectorCredential.update({ where: { id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    void this.db.connectorCredential
+      .update({ where: { id }, data: { lastUsedAt: new Date() } })
+      .catch(() => undefined);
     return { credentialId: id, employerId: row.employerId, connectorId: row.connectorId };
   }
 }

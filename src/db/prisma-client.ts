@@ -8,7 +8,11 @@ export type Database = PrismaClient;
  * A Prisma client on the given PostgreSQL schema. The search_path is set too, so the few raw
  * statements (ON CONFLICT, row locks) reach the same schema as Prisma's own queries.
  */
-export function createDatabase(options: { url: string; schema: string; poolSize: number }): Database {
+export function createDatabase(options: {
+  url: string;
+  schema: string;
+  poolSize: number;
+}): Database {
   const adapter = new PrismaPg(
     {
       connectionString: options.url,

@@ -20,8 +20,10 @@ export interface AppDeps extends MessagesRouterDeps {
 function bodyParserProblem(error: unknown): ReturnType<typeof problem> | undefined {
   const type = (error as { type?: unknown }).type;
   if (type === 'entity.too.large') return problem('PAYLOAD_TOO_LARGE');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return problem('UNSUPPORTED_MEDIA_TYPE');
-  if (type === 'request.aborted' || type === 'request.size.invalid') return problem('EMPTY_BODY', { detail: 'The body was not received completely.' });
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return problem('UNSUPPORTED_MEDIA_TYPE');
+  if (type === 'request.aborted' || type === 'request.size.invalid')
+    return problem('EMPTY_BODY', { detail: 'The body was not received completely.' });
   return undefined;
 }
 
@@ -35,7 +37,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', (_req, res) => {
     const readiness = deps.isReady();
-    res.status(readiness.ready ? 200 : 503).json(readiness.ready ? { status: 'ready' } : { status: 'not-ready', reason: readiness.reason });
+    res
+      .status(readiness.ready ? 200 : 503)
+      .json(
+        readiness.ready ? { status: 'ready' } : { status: 'not-ready', reason: readiness.reason },
+      );
   });
   app.use(createMessagesRouter(deps));
   app.use((_req: Request, res: Response) => {
@@ -49,8 +55,17 @@ export function createApp(deps: AppDeps): express.Express {
     const context = contextOf(res);
     const known = error instanceof ProblemError ? error.problem : bodyParserProblem(error);
     const answer = known ?? problem('INTERNAL_ERROR');
-    const log = answer.status >= 500 ? context.log.error.bind(context.log) : context.log.info.bind(context.log);
-    log('request refused', { method: req.method, path: req.path, status: answer.status, code: answer.code, ...(known === undefined ? errorFields(error) : {}) });
+    const log =
+      answer.status >= 500
+        ? context.log.error.bind(context.log)
+        : context.log.info.bind(context.log);
+    log('request refused', {
+      method: req.method,
+      path: req.path,
+      status: answer.status,
+      code: answer.code,
+      ...(known === undefined ? errorFields(error) : {}),
+    });
     sendProblem(res, answer, context.correlationId);
   });
   return app;

@@ -46,26 +46,43 @@ async function authenticate(req: Request, deps: MessagesRouterDeps): Promise<Ver
   return credential;
 }
 
-function resolveConnector(req: Request, deps: MessagesRouterDeps, credential: VerifiedCredential): RegisteredConnector {
+function resolveConnector(
+  req: Request,
+  deps: MessagesRouterDeps,
+  credential: VerifiedCredential,
+): RegisteredConnector {
   const connector = deps.registry.get(String(req.params.connectorId));
   if (connector === undefined) throw new ProblemError(problem('UNKNOWN_CONNECTOR'));
-  if (credential.connectorId !== connector.id) throw new ProblemError(problem('CREDENTIAL_NOT_FOR_CONNECTOR'));
+  if (credential.connectorId !== connector.id)
+    throw new ProblemError(problem('CREDENTIAL_NOT_FOR_CONNECTOR'));
   const claimed = req.get('x-datakluis-employer');
-  if (claimed !== undefined && claimed !== credential.employerId) throw new ProblemError(problem('EMPLOYER_MISMATCH'));
+  if (claimed !== undefined && claimed !== credential.employerId)
+    throw new ProblemError(problem('EMPLOYER_MISMATCH'));
   return connector;
 }
 
 function checkContentType(req: Request, connector: RegisteredConnector): string {
   const header = req.get('content-type');
-  const [mediaType = '', ...params] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const [mediaType = '', ...params] = (header ?? '')
+    .split(';')
+    .map((part) => part.trim().toLowerCase());
   const accepted = connector.manifest.ingress.contentTypes;
   if (!accepted.includes(mediaType)) {
-    throw new ProblemError(problem('UNSUPPORTED_MEDIA_TYPE', { detail: `This connector accepts ${accepted.join(', ')}.` }));
+    throw new ProblemError(
+      problem('UNSUPPORTED_MEDIA_TYPE', {
+        detail: `This connector accepts ${accepted.join(', ')}.`,
+      }),
+    );
   }
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new ProblemError(problem('UNSUPPORTED_CHARSET'));
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw new ProblemError(problem('UNSUPPORTED_CHARSET'));
   const length = Number(req.get('content-length') ?? 0);
-  if (length > connector.manifest.ingress.maxBodyBytes) throw new ProblemError(problem('PAYLOAD_TOO_LARGE'));
+  if (length > connector.manifest.ingress.maxBodyBytes)
+    throw new ProblemError(problem('PAYLOAD_TOO_LARGE'));
   return mediaType;
 }
 
@@ -80,7 +97,12 @@ function decodeBody(body: unknown): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function toOutgoing(event: CanonicalEvent, connectorId: string, exchange: string, correlationId: string): OutgoingMessage {
+function toOutgoing(
+  event: CanonicalEvent,
+  connectorId: string,
+  exchange: string,
+  correlationId: string,
+): OutgoingMessage {
   return {
     exchange,
     routingKey: `${connectorId}.${shortEventType(event.type)}`,
@@ -88,7 +110,11 @@ function toOutgoing(event: CanonicalEvent, connectorId: string, exchange: string
     messageId: event.id,
     type: event.type,
     correlationId,
-    headers: { [HEADER.connector]: connectorId, [HEADER.employer]: event.employerid, [HEADER.schemaVersion]: '1' },
+    headers: {
+      [HEADER.connector]: connectorId,
+      [HEADER.employer]: event.employerid,
+      [HEADER.schemaVersion]: '1',
+    },
   };
 }
 
@@ -100,12 +126,69 @@ function lowerCaseHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
+/** Translates, validates and publishes an admitted message; answers 202 only after the broker confirmed. */
+async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Response): Promise<void> {
+  const context = contextOf(res);
+  const connector = res.locals.connector as RegisteredConnector;
+  const credential = res.locals.credential as VerifiedCredential;
+  const message: InboundMessage = {
+    connectorId: connector.id,
+    employerId: credential.employerId,
+    receivedAt: new Date().toISOString(),
+    contentType: res.locals.mediaType as string,
+    body: decodeBody(req.body),
+    headers: lowerCaseHeaders(req),
+  };
+  const result = runTranslate(connector, message);
+  const failure = problemForRun(result);
+  if (failure !== undefined) throw new ProblemError(failure);
+  if (result.outcome !== 'translated' && result.outcome !== 'ignored')
+    throw new Error('unreachable');
+  const events = result.outcome === 'translated' ? result.events : [];
+  try {
+    await deps.publisher.publish(
+      events.map((event) => toOutgoing(event, connector.id, deps.exchange, context.correlationId)),
+    );
+  } catch (error) {
+    context.log.warn('publish failed; answering 503', {
+      connectorId: connector.id,
+      ...errorFields(error),
+    });
+    const code = isRetryable(error) ? errorCode(error) : 'INTERNAL_ERROR';
+    throw new ProblemError(
+      problem('BROKER_UNAVAILABLE', {
+        retryAfterSeconds: deps.retryAfterSeconds,
+        detail: `${problem('BROKER_UNAVAILABLE').detail} (${code})`,
+      }),
+    );
+  }
+  res.status(202).json({
+    status: result.outcome === 'translated' ? 'accepted' : 'ignored',
+    correlationId: context.correlationId,
+    connectorId: connector.id,
+    employerId: credential.employerId,
+    events: events.map((event) => ({ id: event.id, type: event.type })),
+    warnings: result.warnings,
+    ...(result.outcome === 'ignored' ? { ignoredReason: result.reason } : {}),
+  });
+  context.log.info('message accepted', {
+    connectorId: connector.id,
+    employerId: credential.employerId,
+    events: events.length,
+    warnings: result.warnings.length,
+  });
+}
+
 export function createMessagesRouter(deps: MessagesRouterDeps): Router {
   const router = express.Router();
   // Reads the raw bytes up to the connector's own limit (checked again while streaming).
   const rawBody = (req: Request, res: Response, next: NextFunction): void => {
     const connector = res.locals.connector as RegisteredConnector;
-    express.raw({ type: () => true, limit: connector.manifest.ingress.maxBodyBytes })(req, res, next);
+    express.raw({ type: () => true, limit: connector.manifest.ingress.maxBodyBytes })(
+      req,
+      res,
+      next,
+    );
   };
   const admit = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const credential = await authenticate(req, deps);
@@ -115,42 +198,12 @@ export function createMessagesRouter(deps: MessagesRouterDeps): Router {
     res.locals.mediaType = checkContentType(req, connector);
     next();
   };
-  const handle = async (req: Request, res: Response): Promise<void> => {
-    const context = contextOf(res);
-    const connector = res.locals.connector as RegisteredConnector;
-    const credential = res.locals.credential as VerifiedCredential;
-    const message: InboundMessage = {
-      connectorId: connector.id,
-      employerId: credential.employerId,
-      receivedAt: new Date().toISOString(),
-      contentType: res.locals.mediaType as string,
-      body: decodeBody(req.body),
-      headers: lowerCaseHeaders(req),
-    };
-    const result = runTranslate(connector, message);
-    const failure = problemForRun(result);
-    if (failure !== undefined) throw new ProblemError(failure);
-    if (result.outcome !== 'translated' && result.outcome !== 'ignored') throw new Error('unreachable');
-    const events = result.outcome === 'translated' ? result.events : [];
-    try {
-      await deps.publisher.publish(events.map((event) => toOutgoing(event, connector.id, deps.exchange, context.correlationId)));
-    } catch (error) {
-      context.log.warn('publish failed; answering 503', { connectorId: connector.id, ...errorFields(error) });
-      const code = isRetryable(error) ? errorCode(error) : 'INTERNAL_ERROR';
-      throw new ProblemError(problem('BROKER_UNAVAILABLE', { retryAfterSeconds: deps.retryAfterSeconds, detail: `${problem('BROKER_UNAVAILABLE').detail} (${code})` }));
-    }
-    res.status(202).json({
-      status: result.outcome === 'translated' ? 'accepted' : 'ignored',
-      correlationId: context.correlationId,
-      connectorId: connector.id,
-      employerId: credential.employerId,
-      events: events.map((event) => ({ id: event.id, type: event.type })),
-      warnings: result.warnings,
-      ...(result.outcome === 'ignored' ? { ignoredReason: result.reason } : {}),
-    });
-    context.log.info('message accepted', { connectorId: connector.id, employerId: credential.employerId, events: events.length, warnings: result.warnings.length });
-  };
-  router.post('/v1/connectors/:connectorId/messages', admit, rawBody, handle);
+  router.post(
+    '/v1/connectors/:connectorId/messages',
+    admit,
+    rawBody,
+    (req: Request, res: Response) => acceptMessage(deps, req, res),
+  );
   return router;
 }
 

@@ -21,16 +21,20 @@ export interface Problem {
 export const PROBLEM_BASE = 'https://docs.datakluis.nl/problems/';
 
 export function sendProblem(res: Response, problem: Problem, correlationId?: string): void {
-  if (problem.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
-  res.status(problem.status).type('application/problem+json').send(
-    JSON.stringify({
-      type: `${PROBLEM_BASE}${problem.code.toLowerCase().replace(/_/g, '-')}`,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.detail,
-      code: problem.code,
-      ...(correlationId === undefined ? {} : { correlationId }),
-      ...(problem.issues === undefined ? {} : { issues: problem.issues }),
-    }),
-  );
+  if (problem.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `${PROBLEM_BASE}${problem.code.toLowerCase().replace(/_/g, '-')}`,
+        title: problem.title,
+        status: problem.status,
+        detail: problem.detail,
+        code: problem.code,
+        ...(correlationId === undefined ? {} : { correlationId }),
+        ...(problem.issues === undefined ? {} : { issues: problem.issues }),
+      }),
+    );
 }

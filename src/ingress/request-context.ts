@@ -18,7 +18,11 @@ export function requestContext(logger: Logger) {
     const given = req.get('x-correlation-id');
     const correlationId = given !== undefined && CORRELATION_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Correlation-Id', correlationId);
-    const context: RequestContext = { correlationId, log: logger.child({ correlationId }), startedAt: Date.now() };
+    const context: RequestContext = {
+      correlationId,
+      log: logger.child({ correlationId }),
+      startedAt: Date.now(),
+    };
     res.locals.context = context;
     next();
   };

@@ -65,8 +65,12 @@ export class BrokerConnection {
   }
 
   private async connectOnce(): Promise<void> {
-    const model = await connect(withHeartbeat(this.options.url), { clientProperties: { connection_name: this.options.name } });
-    model.on('error', (error: Error) => this.options.logger.warn('broker connection error', errorFields(error)));
+    const model = await connect(withHeartbeat(this.options.url), {
+      clientProperties: { connection_name: this.options.name },
+    });
+    model.on('error', (error: Error) =>
+      this.options.logger.warn('broker connection error', errorFields(error)),
+    );
     model.on('blocked', (reason: string) => {
       this.blockedReason = reason;
       this.options.logger.warn('broker blocked publishing', { reason });
@@ -93,7 +97,9 @@ export class BrokerConnection {
     this.blockedReason = null;
     this.options.onLost?.();
     if (this.stopped) return;
-    this.options.logger.warn('broker connection lost; reconnecting', { connection: this.options.name });
+    this.options.logger.warn('broker connection lost; reconnecting', {
+      connection: this.options.name,
+    });
     this.scheduleReconnect();
   }
 
@@ -105,7 +111,11 @@ export class BrokerConnection {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.connectOnce().catch((error: unknown) => {
-        this.options.logger.warn('broker reconnect failed', { connection: this.options.name, attempt: this.attempt, ...errorFields(error) });
+        this.options.logger.warn('broker reconnect failed', {
+          connection: this.options.name,
+          attempt: this.attempt,
+          ...errorFields(error),
+        });
         this.scheduleReconnect();
       });
     }, delay);

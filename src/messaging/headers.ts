@@ -19,7 +19,10 @@ export function headerNumber(headers: Record<string, unknown> | undefined, name:
   return Number.isFinite(number) && number > 0 ? Math.floor(number) : 0;
 }
 
-export function headerString(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+export function headerString(
+  headers: Record<string, unknown> | undefined,
+  name: string,
+): string | undefined {
   const value = headers?.[name];
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');

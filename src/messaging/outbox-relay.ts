@@ -7,7 +7,17 @@ import type { EventPublisher } from './publisher';
 import type { Topology } from './topology';
 
 export interface OutboxStore {
-  pending(limit: number): Promise<{ id: string; exchange: string; routingKey: string; payload: unknown; correlationId: string | null }[]>;
+  pending(
+    limit: number,
+  ): Promise<
+    {
+      id: string;
+      exchange: string;
+      routingKey: string;
+      payload: unknown;
+      correlationId: string | null;
+    }[]
+  >;
   markPublished(ids: readonly string[]): Promise<void>;
   markFailed(ids: readonly string[]): Promise<void>;
 }
@@ -18,7 +28,13 @@ export class OutboxRelay {
   private again = false;
 
   constructor(
-    private readonly options: { store: OutboxStore; publisher: EventPublisher; topology: Topology; logger: Logger; intervalMs: number },
+    private readonly options: {
+      store: OutboxStore;
+      publisher: EventPublisher;
+      topology: Topology;
+      logger: Logger;
+      intervalMs: number;
+    },
   ) {}
 
   start(): void {
@@ -52,7 +68,10 @@ export class OutboxRelay {
   }
 
   private exchangeName(logical: string): string {
-    const exchanges = this.options.topology.exchanges as Record<string, { name: string } | undefined>;
+    const exchanges = this.options.topology.exchanges as Record<
+      string,
+      { name: string } | undefined
+    >;
     const exchange = exchanges[logical];
     if (exchange === undefined) throw new Error(`outbox names an unknown exchange: ${logical}`);
     return exchange.name;
@@ -76,11 +95,14 @@ export class OutboxRelay {
         ]),
       ),
     );
-    const published = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+    const published = rows
+      .filter((_, i) => results[i]?.status === 'fulfilled')
+      .map((row) => row.id);
     const failed = rows.filter((_, i) => results[i]?.status === 'rejected').map((row) => row.id);
     await this.options.store.markPublished(published);
     await this.options.store.markFailed(failed);
-    if (failed.length > 0) this.options.logger.warn('outbox messages not published yet', { count: failed.length });
+    if (failed.length > 0)
+      this.options.logger.warn('outbox messages not published yet', { count: failed.length });
     if (rows.length === 100) this.again = true;
   }
 }

@@ -18,7 +18,8 @@ export interface OutgoingMessage {
   headers?: Record<string, string | number>;
 }
 
-export type PublishErrorCode = 'BROKER_UNAVAILABLE' | 'BROKER_BLOCKED' | 'PUBLISH_NACKED' | 'UNROUTABLE' | 'CONFIRM_TIMEOUT';
+export type PublishErrorCode =
+  'BROKER_UNAVAILABLE' | 'BROKER_BLOCKED' | 'PUBLISH_NACKED' | 'UNROUTABLE' | 'CONFIRM_TIMEOUT';
 
 export class PublishError extends GatewayError {
   constructor(code: PublishErrorCode, message: string) {
@@ -47,7 +48,9 @@ export class ConfirmPublisher implements EventPublisher {
   /** Called by the connection's setup on every (re)connect. */
   async attach(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.options.logger.warn('publish channel error', errorFields(error)));
+    channel.on('error', (error: Error) =>
+      this.options.logger.warn('publish channel error', errorFields(error)),
+    );
     channel.on('close', () => {
       if (this.channel === channel) this.channel = null;
     });
@@ -64,9 +67,14 @@ export class ConfirmPublisher implements EventPublisher {
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     const channel = this.channel;
-    if (channel === null) throw new PublishError('BROKER_UNAVAILABLE', 'not connected to the message broker');
+    if (channel === null)
+      throw new PublishError('BROKER_UNAVAILABLE', 'not connected to the message broker');
     const blocked = this.options.isBlocked();
-    if (blocked !== null) throw new PublishError('BROKER_BLOCKED', 'the message broker refuses messages for now (resource alarm)');
+    if (blocked !== null)
+      throw new PublishError(
+        'BROKER_BLOCKED',
+        'the message broker refuses messages for now (resource alarm)',
+      );
     await Promise.all(messages.map((message) => this.publishOne(channel, message)));
   }
 
@@ -79,10 +87,15 @@ export class ConfirmPublisher implements EventPublisher {
         clearTimeout(timer);
         const wasReturned = this.returned.delete(message.messageId);
         if (error !== null) reject(error);
-        else if (wasReturned) reject(new PublishError('UNROUTABLE', 'no queue is bound for this message'));
+        else if (wasReturned)
+          reject(new PublishError('UNROUTABLE', 'no queue is bound for this message'));
         else resolve();
       };
-      const timer = setTimeout(() => settle(new PublishError('CONFIRM_TIMEOUT', 'the message broker did not confirm in time')), this.options.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          settle(new PublishError('CONFIRM_TIMEOUT', 'the message broker did not confirm in time')),
+        this.options.timeoutMs,
+      );
       try {
         channel.publish(
           message.exchange,
@@ -95,10 +108,20 @@ export class ConfirmPublisher implements EventPublisher {
             messageId: message.messageId,
             type: message.type,
             timestamp: Math.floor(Date.now() / 1000),
-            ...(message.correlationId === undefined ? {} : { correlationId: message.correlationId }),
+            ...(message.correlationId === undefined
+              ? {}
+              : { correlationId: message.correlationId }),
             headers: message.headers ?? {},
           },
-          (error: unknown) => settle(error === null || error === undefined ? null : new PublishError('PUBLISH_NACKED', 'the message broker did not accept the message')),
+          (error: unknown) =>
+            settle(
+              error === null || error === undefined
+                ? null
+                : new PublishError(
+                    'PUBLISH_NACKED',
+                    'the message broker did not accept the message',
+                  ),
+            ),
         );
       } catch {
         settle(new PublishError('BROKER_UNAVAILABLE', 'the publish channel is closed'));

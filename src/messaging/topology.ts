@@ -24,7 +24,12 @@ export interface BindingSpec {
 }
 
 export interface Topology {
-  exchanges: { absence: ExchangeSpec; retry: ExchangeSpec; dead: ExchangeSpec; vault: ExchangeSpec };
+  exchanges: {
+    absence: ExchangeSpec;
+    retry: ExchangeSpec;
+    dead: ExchangeSpec;
+    vault: ExchangeSpec;
+  };
   queues: { apply: QueueSpec; retries: QueueSpec[]; dead: QueueSpec; dossierShared: QueueSpec };
   bindings: BindingSpec[];
   /** Routing key of the retry tier for the n-th retry (1-based); the last tier repeats. */
@@ -63,8 +68,14 @@ export function buildTopology(options: { namespace: string; retryDelayMs: number
       'x-dead-letter-routing-key': apply.name,
     },
   }));
-  const deadQueue: QueueSpec = { name: n('vault-updater:absence:dead'), arguments: { 'x-queue-type': 'quorum' } };
-  const dossierShared: QueueSpec = { name: n('service:dossier:shared'), arguments: { 'x-queue-type': 'quorum' } };
+  const deadQueue: QueueSpec = {
+    name: n('vault-updater:absence:dead'),
+    arguments: { 'x-queue-type': 'quorum' },
+  };
+  const dossierShared: QueueSpec = {
+    name: n('service:dossier:shared'),
+    arguments: { 'x-queue-type': 'quorum' },
+  };
   const tierKey = (index: number): string => `tier-${index + 1}`;
   return {
     exchanges: { absence, retry, dead, vault },
@@ -72,17 +83,27 @@ export function buildTopology(options: { namespace: string; retryDelayMs: number
     bindings: [
       { queue: apply.name, exchange: absence.name, pattern: '*.absence.*' },
       { queue: apply.name, exchange: absence.name, pattern: '*.employee.*' },
-      ...retries.map((queue, index) => ({ queue: queue.name, exchange: retry.name, pattern: tierKey(index) })),
+      ...retries.map((queue, index) => ({
+        queue: queue.name,
+        exchange: retry.name,
+        pattern: tierKey(index),
+      })),
       { queue: deadQueue.name, exchange: dead.name, pattern: '#' },
       { queue: dossierShared.name, exchange: vault.name, pattern: 'vault.dossier.shared' },
     ],
-    retryRoutingKey: (retryNumber: number) => tierKey(Math.min(Math.max(retryNumber, 1), retries.length) - 1),
+    retryRoutingKey: (retryNumber: number) =>
+      tierKey(Math.min(Math.max(retryNumber, 1), retries.length) - 1),
   };
 }
 
 /** Every queue of the topology (used by assert, health checks and test clean-up). */
 export function allQueues(topology: Topology): QueueSpec[] {
-  return [topology.queues.apply, ...topology.queues.retries, topology.queues.dead, topology.queues.dossierShared];
+  return [
+    topology.queues.apply,
+    ...topology.queues.retries,
+    topology.queues.dead,
+    topology.queues.dossierShared,
+  ];
 }
 
 export function allExchanges(topology: Topology): ExchangeSpec[] {

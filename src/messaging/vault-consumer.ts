@@ -11,11 +11,15 @@ import { GatewayError, PermanentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
 import { decide } from './consumer-decision';
+import type { ConsumeDecision } from './consumer-decision';
 import { HEADER, headerNumber, headerString } from './headers';
 import type { Topology } from './topology';
 
 export interface EventHandler {
-  apply(event: CanonicalEvent, context: { correlationId?: string }): Promise<'applied' | 'duplicate'>;
+  apply(
+    event: CanonicalEvent,
+    context: { correlationId?: string },
+  ): Promise<'applied' | 'duplicate'>;
 }
 
 export interface VaultConsumerOptions {
@@ -25,7 +29,11 @@ export interface VaultConsumerOptions {
   prefetch: number;
   maxAttempts: number;
   /** Told about every settled delivery (the demo and tests wait on this). */
-  onSettled?: (outcome: { messageId: string; action: 'applied' | 'duplicate' | 'retry' | 'dead-letter'; code?: string }) => void;
+  onSettled?: (outcome: {
+    messageId: string;
+    action: 'applied' | 'duplicate' | 'retry' | 'dead-letter';
+    code?: string;
+  }) => void;
 }
 
 function parseEvent(message: ConsumeMessage): CanonicalEvent {
@@ -37,8 +45,14 @@ function parseEvent(message: ConsumeMessage): CanonicalEvent {
   }
   const validation = validateCanonicalEvent(value);
   if (!validation.ok) {
-    const where = validation.issues.slice(0, 5).map((issue) => `${issue.path} ${issue.message}`).join('; ');
-    throw new PermanentError('CANONICAL_SCHEMA_VIOLATION', `the event does not match canonical schema v1: ${where}`);
+    const where = validation.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path} ${issue.message}`)
+      .join('; ');
+    throw new PermanentError(
+      'CANONICAL_SCHEMA_VIOLATION',
+      `the event does not match canonical schema v1: ${where}`,
+    );
   }
   return validation.event;
 }
@@ -56,7 +70,9 @@ export class VaultConsumer {
   /** Called by the connection's setup on every (re)connect. */
   async attach(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.options.logger.warn('consumer channel error', errorFields(error)));
+    channel.on('error', (error: Error) =>
+      this.options.logger.warn('consumer channel error', errorFields(error)),
+    );
     channel.on('close', () => {
       if (this.channel === channel) this.channel = null;
     });
@@ -70,7 +86,10 @@ export class VaultConsumer {
         return;
       }
       const work = this.handle(channel, message).catch((error: unknown) => {
-        this.options.logger.error('delivery handling failed; it stays unacked and will be redelivered', errorFields(error));
+        this.options.logger.error(
+          'delivery handling failed; it stays unacked and will be redelivered',
+          errorFields(error),
+        );
       });
       this.inFlight.add(work);
       void work.finally(() => this.inFlight.delete(work));
@@ -88,37 +107,77 @@ export class VaultConsumer {
     const headers = message.properties.headers as Record<string, unknown> | undefined;
     const messageId = String(message.properties.messageId ?? 'unknown');
     const correlationId = message.properties.correlationId as string | undefined;
-    const log = this.options.logger.child({ messageId, correlationId, routingKey: message.fields.routingKey });
+    const log = this.options.logger.child({
+      messageId,
+      correlationId,
+      routingKey: message.fields.routingKey,
+    });
     let result: { ok: true; outcome: 'applied' | 'duplicate' } | { ok: false; error: unknown };
     try {
       const event = parseEvent(message);
-      const outcome = await this.options.handler.apply(event, correlationId === undefined ? {} : { correlationId });
+      const outcome = await this.options.handler.apply(
+        event,
+        correlationId === undefined ? {} : { correlationId },
+      );
       result = { ok: true, outcome };
     } catch (error) {
       result = { ok: false, error };
     }
-    const decision = decide(result, headerNumber(headers, HEADER.attempts), this.options.maxAttempts);
+    const decision = decide(
+      result,
+      headerNumber(headers, HEADER.attempts),
+      this.options.maxAttempts,
+    );
     if (decision.action === 'ack' && result.ok) {
       channel.ack(message);
-      log.info('event applied', { outcome: result.outcome, eventType: message.properties.type as string | undefined });
+      log.info('event applied', {
+        outcome: result.outcome,
+        eventType: message.properties.type as string | undefined,
+      });
       this.options.onSettled?.({ messageId, action: result.outcome });
       return;
     }
-    const error = result.ok ? undefined : result.error;
+    await this.settleFailure(channel, message, decision, result.ok ? undefined : result.error, log);
+  }
+
+  /** Retry later or dead-letter; the original is acked only after the copy is confirmed. */
+  private async settleFailure(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    decision: ConsumeDecision,
+    error: unknown,
+    log: Logger,
+  ): Promise<void> {
+    const messageId = String(message.properties.messageId ?? 'unknown');
     const reason = error instanceof GatewayError ? error.message : 'unexpected failure';
     if (decision.action === 'retry') {
-      await this.republish(channel, message, this.options.topology.exchanges.retry.name, this.options.topology.retryRoutingKey(decision.attempt), {
-        attempts: decision.attempt,
-      });
+      await this.republish(
+        channel,
+        message,
+        this.options.topology.exchanges.retry.name,
+        this.options.topology.retryRoutingKey(decision.attempt),
+        {
+          attempts: decision.attempt,
+        },
+      );
       channel.ack(message);
-      log.warn('event failed; retrying later', { attempt: decision.attempt, ...errorFields(error) });
+      log.warn('event failed; retrying later', {
+        attempt: decision.attempt,
+        ...errorFields(error),
+      });
       this.options.onSettled?.({ messageId, action: 'retry' });
     } else if (decision.action === 'dead-letter') {
-      await this.republish(channel, message, this.options.topology.exchanges.dead.name, message.fields.routingKey, {
-        attempts: decision.attempts,
-        code: decision.code,
-        reason,
-      });
+      await this.republish(
+        channel,
+        message,
+        this.options.topology.exchanges.dead.name,
+        message.fields.routingKey,
+        {
+          attempts: decision.attempts,
+          code: decision.code,
+          reason,
+        },
+      );
       channel.ack(message);
       log.warn('event dead-lettered', { code: decision.code, attempts: decision.attempts });
       this.options.onSettled?.({ messageId, action: 'dead-letter', code: decision.code });
@@ -139,8 +198,10 @@ export class VaultConsumer {
       [HEADER.attempts]: failure.attempts,
       [HEADER.firstFailure]: headerString(previous, HEADER.firstFailure) ?? now,
       [HEADER.lastFailure]: now,
-      [HEADER.originalExchange]: headerString(previous, HEADER.originalExchange) ?? message.fields.exchange,
-      [HEADER.originalRoutingKey]: headerString(previous, HEADER.originalRoutingKey) ?? message.fields.routingKey,
+      [HEADER.originalExchange]:
+        headerString(previous, HEADER.originalExchange) ?? message.fields.exchange,
+      [HEADER.originalRoutingKey]:
+        headerString(previous, HEADER.originalRoutingKey) ?? message.fields.routingKey,
     };
     for (const name of [HEADER.connector, HEADER.employer, HEADER.schemaVersion]) {
       const value = headerString(previous, name);
@@ -148,14 +209,20 @@ export class VaultConsumer {
     }
     if (failure.code !== undefined) headers[HEADER.errorCode] = failure.code;
     if (failure.reason !== undefined) headers[HEADER.errorMessage] = failure.reason.slice(0, 500);
-    const properties = message.properties as { messageId?: string; correlationId?: string; type?: string };
+    const properties = message.properties as {
+      messageId?: string;
+      correlationId?: string;
+      type?: string;
+    };
     const options: Options.Publish = { persistent: true, contentType: 'application/json', headers };
     if (properties.messageId !== undefined) options.messageId = properties.messageId;
     if (properties.correlationId !== undefined) options.correlationId = properties.correlationId;
     if (properties.type !== undefined) options.type = properties.type;
     await new Promise<void>((resolve, reject) => {
       channel.publish(exchange, routingKey, message.content, options, (error: unknown) =>
-        error === null || error === undefined ? resolve() : reject(new Error('republish was not confirmed')),
+        error === null || error === undefined
+          ? resolve()
+          : reject(new Error('republish was not confirmed')),
       );
     });
   }

@@ -16,21 +16,38 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
 }
 
-const FORBIDDEN_KEYS = new Set(['body', 'payload', 'data', 'event', 'employee', 'bsn', 'name', 'email', 'raw']);
+const FORBIDDEN_KEYS = new Set([
+  'body',
+  'payload',
+  'data',
+  'event',
+  'employee',
+  'bsn',
+  'name',
+  'email',
+  'raw',
+]);
 
 /** Refuses payload-shaped keys at the source, so a careless call cannot leak a message into a log. */
 const dropForbiddenKeys = winston.format((info) => {
-  for (const key of Object.keys(info)) if (FORBIDDEN_KEYS.has(key)) delete (info as Record<string, unknown>)[key];
+  for (const key of Object.keys(info))
+    if (FORBIDDEN_KEYS.has(key)) delete (info as Record<string, unknown>)[key];
   return info;
 });
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const transports: Transport[] = [...(options.transports ?? [])];
-  if (options.console !== false) transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'] }));
+  if (options.console !== false)
+    transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'] }));
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: options.base ?? {},
-    format: winston.format.combine(dropForbiddenKeys(), winston.format.timestamp(), winston.format.errors({ stack: false }), winston.format.json()),
+    format: winston.format.combine(
+      dropForbiddenKeys(),
+      winston.format.timestamp(),
+      winston.format.errors({ stack: false }),
+      winston.format.json(),
+    ),
     transports,
     silent: transports.length === 0,
   });

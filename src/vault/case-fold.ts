@@ -52,7 +52,12 @@ export function orderOfOccurrence(events: readonly CaseEventRecord[]): CaseEvent
   });
 }
 
-function mergeFacts(state: CaseState, facts: AbsenceFacts, timeline: Map<string, number>, replaceTimeline: boolean): void {
+function mergeFacts(
+  state: CaseState,
+  facts: AbsenceFacts,
+  timeline: Map<string, number>,
+  replaceTimeline: boolean,
+): void {
   for (const key of SCALAR_FACTS) {
     const value = facts[key];
     if (value !== undefined) (state as unknown as Record<string, unknown>)[key] = value;

@@ -1,7 +1,19 @@
 import { PermanentError, TransientError } from '../shared/errors';
 
 // Prisma codes that say the data itself cannot be stored; trying again cannot help.
-const PERMANENT_PRISMA_CODES = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2009', 'P2011', 'P2012', 'P2013', 'P2019', 'P2020', 'P2023']);
+const PERMANENT_PRISMA_CODES = new Set([
+  'P2000',
+  'P2005',
+  'P2006',
+  'P2007',
+  'P2009',
+  'P2011',
+  'P2012',
+  'P2013',
+  'P2019',
+  'P2020',
+  'P2023',
+]);
 // PostgreSQL SQLSTATE classes of bad data (22: data exception, 23: integrity violation).
 const PERMANENT_SQLSTATE_CLASSES = ['22', '23'];
 
@@ -23,8 +35,20 @@ function codeOf(error: unknown): string | undefined {
  */
 export function classifyDatabaseError(error: unknown): TransientError | PermanentError {
   const code = codeOf(error);
-  if (code !== undefined && (PERMANENT_PRISMA_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && PERMANENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)) && code !== '23505'))) {
-    return new PermanentError('DATABASE_REJECTED', `the database refused the data (${code})`, { cause: error });
+  if (
+    code !== undefined &&
+    (PERMANENT_PRISMA_CODES.has(code) ||
+      (/^[0-9A-Z]{5}$/.test(code) &&
+        PERMANENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)) &&
+        code !== '23505'))
+  ) {
+    return new PermanentError('DATABASE_REJECTED', `the database refused the data (${code})`, {
+      cause: error,
+    });
   }
-  return new TransientError('DATABASE_UNAVAILABLE', `database operation failed${code === undefined ? '' : ` (${code})`}`, { cause: error });
+  return new TransientError(
+    'DATABASE_UNAVAILABLE',
+    `database operation failed${code === undefined ? '' : ` (${code})`}`,
+    { cause: error },
+  );
 }

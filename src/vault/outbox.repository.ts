@@ -23,11 +23,17 @@ export class OutboxRepository {
 
   async markPublished(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.outboxMessage.updateMany({ where: { id: { in: [...ids] } }, data: { publishedAt: new Date() } });
+    await this.db.outboxMessage.updateMany({
+      where: { id: { in: [...ids] } },
+      data: { publishedAt: new Date() },
+    });
   }
 
   async markFailed(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.outboxMessage.updateMany({ where: { id: { in: [...ids] } }, data: { attempts: { increment: 1 } } });
+    await this.db.outboxMessage.updateMany({
+      where: { id: { in: [...ids] } },
+      data: { attempts: { increment: 1 } },
+    });
   }
 }

@@ -18,7 +18,12 @@ export interface DossierRow {
 }
 
 /** Records the event as processed; false when it was already (the caller then does nothing). */
-export async function markProcessed(tx: Tx, eventId: string, eventType: string, employerId: string): Promise<boolean> {
+export async function markProcessed(
+  tx: Tx,
+  eventId: string,
+  eventType: string,
+  employerId: string,
+): Promise<boolean> {
   const inserted = await tx.$executeRaw`
     INSERT INTO processed_events (event_id, event_type, employer_id)
     VALUES (${eventId}::uuid, ${eventType}, ${employerId})
@@ -26,7 +31,10 @@ export async function markProcessed(tx: Tx, eventId: string, eventType: string, 
   return inserted === 1;
 }
 
-export async function findEmployer(tx: Tx, employerId: string): Promise<{ vaultState: 'ACTIVE' | 'INACTIVE' } | null> {
+export async function findEmployer(
+  tx: Tx,
+  employerId: string,
+): Promise<{ vaultState: 'ACTIVE' | 'INACTIVE' } | null> {
   return tx.employer.findUnique({ where: { id: employerId }, select: { vaultState: true } });
 }
 
@@ -60,7 +68,12 @@ export async function shareBecauseOfAbsence(
 ): Promise<void> {
   await tx.dossier.update({
     where: { id: input.dossierId },
-    data: { vaultState: 'SHARED', absenceShared: true, sharedAt: new Date(), updatedAt: new Date() },
+    data: {
+      vaultState: 'SHARED',
+      absenceShared: true,
+      sharedAt: new Date(),
+      updatedAt: new Date(),
+    },
   });
   await tx.dossierShare.create({
     data: {
@@ -74,7 +87,12 @@ export async function shareBecauseOfAbsence(
   });
 }
 
-export async function updateMasterData(tx: Tx, dossierId: string, employee: EmployeeMasterData, time: Date): Promise<void> {
+export async function updateMasterData(
+  tx: Tx,
+  dossierId: string,
+  employee: EmployeeMasterData,
+  time: Date,
+): Promise<void> {
   await tx.dossier.update({
     where: { id: dossierId },
     data: {
@@ -83,7 +101,8 @@ export async function updateMasterData(tx: Tx, dossierId: string, employee: Empl
       givenName: employee.givenName ?? null,
       familyNamePrefix: employee.familyNamePrefix ?? null,
       familyName: employee.familyName ?? null,
-      birthDate: employee.birthDate === undefined ? null : new Date(`${employee.birthDate}T00:00:00Z`),
+      birthDate:
+        employee.birthDate === undefined ? null : new Date(`${employee.birthDate}T00:00:00Z`),
       email: employee.email ?? null,
       masterDataTime: time,
       updatedAt: new Date(),
@@ -111,7 +130,14 @@ export async function lockOrCreateCase(
 
 export async function addCaseEvent(
   tx: Tx,
-  input: { caseId: string; eventId: string; type: AbsenceEventType; sequence: number | null; occurredAt: Date; facts: AbsenceFacts },
+  input: {
+    caseId: string;
+    eventId: string;
+    type: AbsenceEventType;
+    sequence: number | null;
+    occurredAt: Date;
+    facts: AbsenceFacts;
+  },
 ): Promise<void> {
   await tx.absenceCaseEvent.create({
     data: {
@@ -136,7 +162,8 @@ export async function loadCaseEvents(tx: Tx, caseId: string): Promise<CaseEventR
   }));
 }
 
-const day = (value: string | undefined): Date | null => (value === undefined ? null : new Date(`${value}T00:00:00Z`));
+const day = (value: string | undefined): Date | null =>
+  value === undefined ? null : new Date(`${value}T00:00:00Z`);
 
 export async function writeCaseState(tx: Tx, caseId: string, state: CaseState): Promise<void> {
   await tx.absenceCase.update({
@@ -158,7 +185,11 @@ export async function writeCaseState(tx: Tx, caseId: string, state: CaseState): 
   await tx.incapacityStep.deleteMany({ where: { caseId } });
   if (state.steps.length > 0) {
     await tx.incapacityStep.createMany({
-      data: state.steps.map((step) => ({ caseId, fromDate: day(step.from) ?? new Date(0), percentage: step.percentage })),
+      data: state.steps.map((step) => ({
+        caseId,
+        fromDate: day(step.from) ?? new Date(0),
+        percentage: step.percentage,
+      })),
     });
   }
 }
@@ -197,7 +228,13 @@ export async function appendAudit(tx: Tx, entry: AuditInput): Promise<void> {
 
 export async function enqueueOutbox(
   tx: Tx,
-  message: { id: string; exchange: string; routingKey: string; payload: Record<string, unknown>; correlationId?: string },
+  message: {
+    id: string;
+    exchange: string;
+    routingKey: string;
+    payload: Record<string, unknown>;
+    correlationId?: string;
+  },
 ): Promise<void> {
   await tx.$executeRaw`
     INSERT INTO outbox (id, exchange, routing_key, payload, correlation_id)

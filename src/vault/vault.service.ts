@@ -41,9 +41,15 @@ function dossierSharedEvent(event: CanonicalEvent, dossierId: string): DossierSh
     dataschema: 'https://schemas.datakluis.nl/canonical/dossier-shared/v1',
     datacontenttype: 'application/json',
     employerid: event.employerid,
-    data: { dossierId, reason: 'absence', connectorId: connectorOf(event), causedByEventId: event.id },
+    data: {
+      dossierId,
+      reason: 'absence',
+      connectorId: connectorOf(event),
+      causedByEventId: event.id,
+    },
   };
-  if (!validateDossierSharedSchema(shared)) throw new Error('dossier.shared event does not match its schema');
+  if (!validateDossierSharedSchema(shared))
+    throw new Error('dossier.shared event does not match its schema');
   return shared;
 }
 
@@ -54,14 +60,36 @@ export class VaultService {
   async apply(event: CanonicalEvent, context: ApplyContext = {}): Promise<ApplyOutcome> {
     try {
       return await this.db.$transaction(async (tx) => {
-        if (!(await repo.markProcessed(tx, event.id, event.type, event.employerid))) return 'duplicate';
+        if (!(await repo.markProcessed(tx, event.id, event.type, event.employerid)))
+          return 'duplicate';
         const employer = await repo.findEmployer(tx, event.employerid);
-        if (employer === null) throw new PermanentError('EMPLOYER_UNKNOWN', 'the event names an employer the vault does not know');
+        if (employer === null)
+          throw new PermanentError(
+            'EMPLOYER_UNKNOWN',
+            'the event names an employer the vault does not know',
+          );
         const placement = initialPlacement(event, employer.vaultState === 'ACTIVE');
         const externalId = event.data.employee.externalId;
-        const { dossier, created } = await repo.lockOrCreateDossier(tx, event.employerid, externalId, placement);
-        const audit: repo.AuditBase = { employerId: event.employerid, dossierId: dossier.id, actorType: 'connector', actorId: connectorOf(event), eventId: event.id, ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }) };
-        if (created) await repo.appendAudit(tx, { ...audit, action: 'dossier.created', details: { placement } });
+        const { dossier, created } = await repo.lockOrCreateDossier(
+          tx,
+          event.employerid,
+          externalId,
+          placement,
+        );
+        const audit: repo.AuditBase = {
+          employerId: event.employerid,
+          dossierId: dossier.id,
+          actorType: 'connector',
+          actorId: connectorOf(event),
+          eventId: event.id,
+          ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
+        };
+        if (created)
+          await repo.appendAudit(tx, {
+            ...audit,
+            action: 'dossier.created',
+            details: { placement },
+          });
         if (isAbsenceEvent(event)) await this.applyAbsence(tx, event, dossier, created, audit);
         else await this.applyMasterData(tx, event, dossier, audit);
         return 'applied';
@@ -72,15 +100,42 @@ export class VaultService {
     }
   }
 
-  private async applyAbsence(tx: Tx, event: AbsenceEvent, dossier: repo.DossierRow, created: boolean, audit: repo.AuditBase): Promise<void> {
+  private async applyAbsence(
+    tx: Tx,
+    event: AbsenceEvent,
+    dossier: repo.DossierRow,
+    created: boolean,
+    audit: repo.AuditBase,
+  ): Promise<void> {
     const connectorId = connectorOf(event);
     if (sharesDossier(event.type) && (created || !dossier.absence_shared)) {
-      await repo.shareBecauseOfAbsence(tx, { dossierId: dossier.id, employerId: event.employerid, connectorId, eventId: event.id });
-      await repo.appendAudit(tx, { ...audit, action: 'dossier.shared', reason: 'absence', details: { previousState: created ? 'NEW' : dossier.vault_state } });
+      await repo.shareBecauseOfAbsence(tx, {
+        dossierId: dossier.id,
+        employerId: event.employerid,
+        connectorId,
+        eventId: event.id,
+      });
+      await repo.appendAudit(tx, {
+        ...audit,
+        action: 'dossier.shared',
+        reason: 'absence',
+        details: { previousState: created ? 'NEW' : dossier.vault_state },
+      });
       const shared = dossierSharedEvent(event, dossier.id);
-      await repo.enqueueOutbox(tx, { id: shared.id, exchange: 'vault', routingKey: 'vault.dossier.shared', payload: { ...shared }, ...(audit.correlationId === undefined ? {} : { correlationId: audit.correlationId }) });
+      await repo.enqueueOutbox(tx, {
+        id: shared.id,
+        exchange: 'vault',
+        routingKey: 'vault.dossier.shared',
+        payload: { ...shared },
+        ...(audit.correlationId === undefined ? {} : { correlationId: audit.correlationId }),
+      });
     }
-    const absenceCase = await repo.lockOrCreateCase(tx, { employerId: event.employerid, dossierId: dossier.id, connectorId, sourceCaseId: event.data.case.caseId });
+    const absenceCase = await repo.lockOrCreateCase(tx, {
+      employerId: event.employerid,
+      dossierId: dossier.id,
+      connectorId,
+      sourceCaseId: event.data.case.caseId,
+    });
     await repo.addCaseEvent(tx, {
       caseId: absenceCase.id,
       eventId: event.id,
@@ -91,10 +146,19 @@ export class VaultService {
     });
     const state = foldCase(await repo.loadCaseEvents(tx, absenceCase.id));
     await repo.writeCaseState(tx, absenceCase.id, state);
-    await repo.appendAudit(tx, { ...audit, action: shortEventType(event.type), details: { caseId: absenceCase.id, caseStatus: state.status } });
+    await repo.appendAudit(tx, {
+      ...audit,
+      action: shortEventType(event.type),
+      details: { caseId: absenceCase.id, caseStatus: state.status },
+    });
   }
 
-  private async applyMasterData(tx: Tx, event: Extract<CanonicalEvent, { type: 'nl.datakluis.employee.upserted' }>, dossier: repo.DossierRow, audit: repo.AuditBase): Promise<void> {
+  private async applyMasterData(
+    tx: Tx,
+    event: Extract<CanonicalEvent, { type: 'nl.datakluis.employee.upserted' }>,
+    dossier: repo.DossierRow,
+    audit: repo.AuditBase,
+  ): Promise<void> {
     const time = new Date(event.time);
     // An older copy of the master data never overwrites a newer one.
     if (dossier.master_data_time !== null && dossier.master_data_time > time) return;

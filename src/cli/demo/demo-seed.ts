@@ -5,8 +5,20 @@ import type { Database } from '../../db/prisma-client';
 export const DEMO_EMPLOYER = { id: 'zonnebloem', name: 'Testbedrijf Zonnebloem B.V.' };
 
 export const DEMO_EMPLOYEES = [
-  { externalId: '1042', initials: 'J', givenName: 'Jan', familyNamePrefix: 'de', familyName: 'Vries' },
-  { externalId: '1077', initials: 'Z', givenName: 'Zoë', familyNamePrefix: 'van den', familyName: 'Berg-IJsselmuiden' },
+  {
+    externalId: '1042',
+    initials: 'J',
+    givenName: 'Jan',
+    familyNamePrefix: 'de',
+    familyName: 'Vries',
+  },
+  {
+    externalId: '1077',
+    initials: 'Z',
+    givenName: 'Zoë',
+    familyNamePrefix: 'van den',
+    familyName: 'Berg-IJsselmuiden',
+  },
   { externalId: '2003', initials: 'J', givenName: 'Jürgen', familyName: 'Öztürk' },
   { externalId: '0815', initials: 'S', givenName: 'Sanne', familyName: 'Jansen' },
   { externalId: '3001', initials: 'P', givenName: 'Pieter', familyName: 'Bakker' },
@@ -14,7 +26,9 @@ export const DEMO_EMPLOYEES = [
 ];
 
 export async function seedDemo(db: Database): Promise<void> {
-  await db.employer.create({ data: { ...DEMO_EMPLOYER, vaultState: 'ACTIVE', vaultActivatedAt: new Date() } });
+  await db.employer.create({
+    data: { ...DEMO_EMPLOYER, vaultState: 'ACTIVE', vaultActivatedAt: new Date() },
+  });
   await db.dossier.createMany({
     data: DEMO_EMPLOYEES.map((employee) => ({
       id: crypto.randomUUID(),

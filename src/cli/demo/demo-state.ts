@@ -5,16 +5,32 @@ export interface EmployeeState {
   externalId: string;
   vaultState: string;
   absenceShared: boolean;
-  cases: { connectorId: string; caseId: string; status: string; startDate: string | null; recoveryDate: string | null; expectedReturnDate: string | null; timeline: string }[];
+  cases: {
+    connectorId: string;
+    caseId: string;
+    status: string;
+    startDate: string | null;
+    recoveryDate: string | null;
+    expectedReturnDate: string | null;
+    timeline: string;
+  }[];
 }
 
 const day = (d: Date | null): string | null => (d === null ? null : d.toISOString().slice(0, 10));
 
-export async function readEmployeeStates(db: Database, employerId: string): Promise<Map<string, EmployeeState>> {
+export async function readEmployeeStates(
+  db: Database,
+  employerId: string,
+): Promise<Map<string, EmployeeState>> {
   const dossiers = await db.dossier.findMany({
     where: { employerId },
     orderBy: { externalId: 'asc' },
-    include: { cases: { include: { steps: { orderBy: { fromDate: 'asc' } } }, orderBy: [{ connectorId: 'asc' }, { sourceCaseId: 'asc' }] } },
+    include: {
+      cases: {
+        include: { steps: { orderBy: { fromDate: 'asc' } } },
+        orderBy: [{ connectorId: 'asc' }, { sourceCaseId: 'asc' }],
+      },
+    },
   });
   const states = new Map<string, EmployeeState>();
   for (const d of dossiers) {

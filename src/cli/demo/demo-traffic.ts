@@ -16,20 +16,34 @@ export interface SentMessage {
 
 /** 202 for what the golden file says translates, 400 for malformed, 422 for any other rejection. */
 function expectedStatus(fixture: ConnectorFixture): number {
-  const expected = JSON.parse(readFileSync(fixture.expectedPath, 'utf8')) as { outcome: string; reason?: string };
+  const expected = JSON.parse(readFileSync(fixture.expectedPath, 'utf8')) as {
+    outcome: string;
+    reason?: string;
+  };
   if (expected.outcome !== 'rejected') return 202;
   return expected.reason === 'MALFORMED_PAYLOAD' ? 400 : 422;
 }
 
-export async function sendFixtures(baseUrl: string, connectorId: string, token: string): Promise<SentMessage[]> {
+export async function sendFixtures(
+  baseUrl: string,
+  connectorId: string,
+  token: string,
+): Promise<SentMessage[]> {
   const sent: SentMessage[] = [];
   for (const fixture of listFixtures(connectorId)) {
     const response = await fetch(`${baseUrl}/v1/connectors/${connectorId}/messages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': fixture.contentType, 'x-correlation-id': `demo-${connectorId}-${fixture.name}`.slice(0, 128) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': fixture.contentType,
+        'x-correlation-id': `demo-${connectorId}-${fixture.name}`.slice(0, 128),
+      },
       body: readFileSync(fixture.inputPath),
     });
-    const body = (await response.json()) as { code?: string; events?: { id: string; type: string }[] };
+    const body = (await response.json()) as {
+      code?: string;
+      events?: { id: string; type: string }[];
+    };
     sent.push({
       connectorId,
       fixture: fixture.name,

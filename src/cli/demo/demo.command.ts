@@ -18,7 +18,7 @@ import { dropSchema, migrate } from '../../db/migrate';
 import { createDatabase } from '../../db/prisma-client';
 import type { Database } from '../../db/prisma-client';
 import { deleteTopology } from '../../messaging/assert-topology';
-import { HEADER, headerString } from '../../messaging/headers';
+import { HEADER, headerNumber, headerString } from '../../messaging/headers';
 import { buildTopology } from '../../messaging/topology';
 import { createLogger } from '../../shared/logger';
 import { printReport } from './demo-report';
@@ -60,31 +60,46 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 /** Simulates a corrupted message put on the broker by something other than the ingress. */
 async function publishPoison(config: GatewayConfig): Promise<void> {
-  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+  const topology = buildTopology({
+    namespace: config.amqpNamespace,
+    retryDelayMs: config.retryDelayMs,
+  });
   const model = await connect(config.amqpUrl);
   const channel = await model.createConfirmChannel();
-  channel.publish(topology.exchanges.absence.name, 'demo.absence.reported', Buffer.from('{"type":"nl.datakluis.absence.reported","diagnosis":"x"}'), {
-    persistent: true,
-    messageId: POISON_ID,
-  });
+  channel.publish(
+    topology.exchanges.absence.name,
+    'demo.absence.reported',
+    Buffer.from('{"type":"nl.datakluis.absence.reported","diagnosis":"x"}'),
+    {
+      persistent: true,
+      messageId: POISON_ID,
+    },
+  );
   await channel.waitForConfirms();
   await model.close();
 }
 
 async function drainDeadLetters(config: GatewayConfig, expected: number): Promise<DeadLetter[]> {
-  const topology = buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+  const topology = buildTopology({
+    namespace: config.amqpNamespace,
+    retryDelayMs: config.retryDelayMs,
+  });
   const model = await connect(config.amqpUrl);
   const channel = await model.createChannel();
   const queue = topology.queues.dead.name;
   await waitFor(async () => (await channel.checkQueue(queue)).messageCount >= expected, 15000);
   const letters: DeadLetter[] = [];
-  for (let message = await channel.get(queue); message !== false; message = await channel.get(queue)) {
+  for (
+    let message = await channel.get(queue);
+    message !== false;
+    message = await channel.get(queue)
+  ) {
     const headers = message.properties.headers as Record<string, unknown> | undefined;
     letters.push({
       messageId: String(message.properties.messageId ?? '?'),
       code: headerString(headers, HEADER.errorCode) ?? 'BROKER_DELIVERY_LIMIT',
       reason: headerString(headers, HEADER.errorMessage) ?? '',
-      attempts: String(headers?.[HEADER.attempts] ?? '?'),
+      attempts: String(headerNumber(headers, HEADER.attempts) || '?'),
     });
     channel.ack(message);
   }
@@ -101,7 +116,10 @@ async function allProcessed(db: Database, ids: readonly string[]): Promise<boole
 async function cleanUp(config: GatewayConfig): Promise<void> {
   const model = await connect(config.amqpUrl);
   const channel = await model.createChannel();
-  await deleteTopology(channel, buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs }));
+  await deleteTopology(
+    channel,
+    buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs }),
+  );
   await model.close();
   await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
 }
@@ -115,11 +133,16 @@ export async function runDemo(args: string[]): Promise<number> {
     console.error(unreachable);
     return 1;
   }
-  console.log(`Datakluis Gateway demo — schema ${config.databaseSchema}, broker namespace ${config.amqpNamespace}\n`);
+  console.log(
+    `Datakluis Gateway demo — schema ${config.databaseSchema}, broker namespace ${config.amqpNamespace}\n`,
+  );
   await migrate({ url: config.databaseUrl, schema: config.databaseSchema });
-  const db = createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 4 });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize: 4,
+  });
   const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-demo' } });
-  let exitCode = 1;
   try {
     await seedDemo(db);
     const before = await readEmployeeStates(db, DEMO_EMPLOYER.id);
@@ -129,7 +152,11 @@ export async function runDemo(args: string[]): Promise<number> {
     try {
       const credentials = new CredentialStore(db);
       for (const { adapter } of connectorModules) {
-        const { token } = await credentials.create({ employerId: DEMO_EMPLOYER.id, connectorId: adapter.id, label: 'demo' });
+        const { token } = await credentials.create({
+          employerId: DEMO_EMPLOYER.id,
+          connectorId: adapter.id,
+          label: 'demo',
+        });
         sent.push(...(await sendFixtures(ingress.url, adapter.id, token)));
       }
       await publishPoison(config);
@@ -137,8 +164,16 @@ export async function runDemo(args: string[]): Promise<number> {
       const processed = await waitFor(() => allProcessed(db, accepted), 30000);
       const deadLetters = await drainDeadLetters(config, 1);
       const after = await readEmployeeStates(db, DEMO_EMPLOYER.id);
-      const problems = printReport({ sent, before, after, deadLetters, processed, poisonId: POISON_ID, seconds: (Date.now() - started) / 1000 });
-      exitCode = problems === 0 ? 0 : 1;
+      const problems = printReport({
+        sent,
+        before,
+        after,
+        deadLetters,
+        processed,
+        poisonId: POISON_ID,
+        seconds: (Date.now() - started) / 1000,
+      });
+      return problems === 0 ? 0 : 1;
     } finally {
       await ingress.stop();
       await consumer.stop();
@@ -148,5 +183,4 @@ export async function runDemo(args: string[]): Promise<number> {
     if (values.keep !== true) await cleanUp(config);
     else console.log(`kept schema ${config.databaseSchema} and namespace ${config.amqpNamespace}`);
   }
-  return exitCode;
 }

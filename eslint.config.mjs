@@ -1,0 +1,131 @@
+// Type-aware linting plus the layer rules of HOUSE-STYLE §5: which module may import which.
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map(([regex, message]) => ({ regex, message })) },
+    ],
+  },
+});
+
+const INFRA_PACKAGES = [
+  '^(amqplib|express|winston|pg|axios|@prisma/.*)$',
+  'adapters are pure: no I/O libraries',
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'src/generated/**',
+      'bin/**',
+      'scripts/*.cjs',
+      '**/*.cjs',
+      'eslint.config.mjs',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/no-default-export': 'error',
+      'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['prisma.config.ts'],
+    rules: { 'import-x/no-default-export': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'connectors/**/*.test.ts'],
+    rules: {
+      'max-lines-per-function': 'off',
+      'max-lines': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  layer(
+    ['connectors/**/*.ts'],
+    [
+      ['src/(?!connector-sdk$)', 'connectors import only the SDK barrel (src/connector-sdk)'],
+      INFRA_PACKAGES,
+    ],
+  ),
+  layer(
+    ['src/connector-sdk/**/*.ts'],
+    [
+      [
+        '/(connector-runtime|ingress|messaging|vault|db|app|cli|credentials)/',
+        'the SDK depends on canonical types only',
+      ],
+      INFRA_PACKAGES,
+    ],
+  ),
+  layer(
+    ['src/canonical/**/*.ts'],
+    [
+      [
+        '/(connector-sdk|connector-runtime|ingress|messaging|vault|db|app|cli|credentials)/',
+        'canonical is a leaf',
+      ],
+    ],
+  ),
+  layer(
+    ['src/connector-runtime/**/*.ts'],
+    [
+      [
+        '/(ingress|messaging|vault|db|app|cli|credentials)/',
+        'the runtime runs adapters; it does not publish or store',
+      ],
+    ],
+  ),
+  layer(
+    ['src/ingress/**/*.ts'],
+    [
+      [
+        '/(vault|db|app|cli)/|generated/prisma',
+        'the ingress reaches storage only through interfaces',
+      ],
+      ['^@prisma/', 'the ingress does not use Prisma'],
+    ],
+  ),
+  layer(
+    ['src/messaging/**/*.ts'],
+    [
+      [
+        '/(ingress|vault|db|app|cli|connector-runtime|credentials)/|connectors',
+        'messaging knows canonical events, not who made them',
+      ],
+    ],
+  ),
+  layer(
+    ['src/vault/**/*.ts'],
+    [
+      [
+        '/(ingress|messaging|app|cli|connector-runtime|credentials)/|connectors',
+        'the vault knows canonical events and its database only',
+      ],
+    ],
+  ),
+  layer(
+    ['src/shared/**/*.ts', 'src/config/**/*.ts'],
+    [['^\\.\\./', 'shared and config are leaves']],
+  ),
+);
