@@ -69,6 +69,7 @@ export async function startConsumer(
       relay.kick();
     },
     onLost: () => publisher.detach(),
+    teardown: () => publisher.close(),
   });
   const consumerConnection = new BrokerConnection({
     url: config.amqpUrl,
@@ -80,6 +81,7 @@ export async function startConsumer(
       await channel.close();
       await consumer.attach(model);
     },
+    teardown: () => consumer.close(5000),
   });
   if (options.waitForBroker === true) {
     await consumerConnection.start();
@@ -93,7 +95,6 @@ export async function startConsumer(
     consumer,
     async stop() {
       // Finish what is in hand; anything still unacked returns to the queue when the channel closes.
-      await consumer.drain(5000);
       await consumerConnection.stop();
       await relay.stop();
       await relayConnection.stop();

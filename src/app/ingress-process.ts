@@ -53,6 +53,7 @@ export async function startIngress(
       await publisher.attach(model);
     },
     onLost: () => publisher.detach(),
+    teardown: () => publisher.close(),
   });
   if (options.waitForBroker === true) await connection.start();
   else connection.startInBackground();

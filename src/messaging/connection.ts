@@ -17,6 +17,11 @@ export interface BrokerConnectionOptions {
   setup: (model: ChannelModel) => Promise<void>;
   /** Called when the connection is lost (pending work must fail over, not wait). */
   onLost?: () => void;
+  /**
+   * Runs in stop() before the connection closes: close channels here. Closing a connection right
+   * after an ack can lose the ack (seen with RabbitMQ 3.10); a closed channel has flushed it.
+   */
+  teardown?: () => Promise<void>;
   maxDelayMs?: number;
 }
 
@@ -60,6 +65,7 @@ export class BrokerConnection {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     const model = this.model;
+    if (model !== null) await this.options.teardown?.().catch(() => undefined);
     this.model = null;
     if (model !== null) await model.close().catch(() => undefined);
   }

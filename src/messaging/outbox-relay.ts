@@ -7,9 +7,7 @@ import type { EventPublisher } from './publisher';
 import type { Topology } from './topology';
 
 export interface OutboxStore {
-  pending(
-    limit: number,
-  ): Promise<
+  pending(limit: number): Promise<
     {
       id: string;
       exchange: string;

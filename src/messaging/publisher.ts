@@ -65,6 +65,13 @@ export class ConfirmPublisher implements EventPublisher {
     this.channel = null;
   }
 
+  /** Closes the channel (before its connection closes) so nothing in flight is cut off. */
+  async close(): Promise<void> {
+    const channel = this.channel;
+    this.channel = null;
+    if (channel !== null) await channel.close().catch(() => undefined);
+  }
+
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     const channel = this.channel;
     if (channel === null)

@@ -59,6 +59,7 @@ function parseEvent(message: ConsumeMessage): CanonicalEvent {
 
 export class VaultConsumer {
   private channel: ConfirmChannel | null = null;
+  private consumerTag: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: VaultConsumerOptions) {}
@@ -77,24 +78,41 @@ export class VaultConsumer {
       if (this.channel === channel) this.channel = null;
     });
     await channel.prefetch(this.options.prefetch);
-    await channel.consume(this.options.topology.queues.apply.name, (message) => {
-      if (message === null) {
-        // The broker cancelled us (queue deleted or moved): close the channel so the connection's
-        // reconnect path declares the topology again and consumes anew.
-        this.options.logger.warn('consumer cancelled by the broker; re-attaching');
-        void channel.close().catch(() => undefined);
-        return;
-      }
-      const work = this.handle(channel, message).catch((error: unknown) => {
-        this.options.logger.error(
-          'delivery handling failed; it stays unacked and will be redelivered',
-          errorFields(error),
-        );
-      });
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
-    });
+    const { consumerTag } = await channel.consume(
+      this.options.topology.queues.apply.name,
+      (message) => {
+        if (message === null) {
+          // The broker cancelled us (queue deleted or moved): close the channel so the connection's
+          // reconnect path declares the topology again and consumes anew.
+          this.options.logger.warn('consumer cancelled by the broker; re-attaching');
+          void channel.close().catch(() => undefined);
+          return;
+        }
+        const work = this.handle(channel, message).catch((error: unknown) => {
+          this.options.logger.error(
+            'delivery handling failed; it stays unacked and will be redelivered',
+            errorFields(error),
+          );
+        });
+        this.inFlight.add(work);
+        void work.finally(() => this.inFlight.delete(work));
+      },
+    );
+    this.consumerTag = consumerTag;
     this.channel = channel;
+  }
+
+  /**
+   * Stops taking deliveries, finishes the ones in hand (at most `timeoutMs`) and closes the channel,
+   * so their acks reach the broker; anything still unacked goes back to the queue.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    const channel = this.channel;
+    if (channel === null) return;
+    if (this.consumerTag !== null) await channel.cancel(this.consumerTag).catch(() => undefined);
+    await this.drain(timeoutMs);
+    this.channel = null;
+    await channel.close().catch(() => undefined);
   }
 
   /** Waits for the deliveries being handled (graceful shutdown), at most `timeoutMs`. */

@@ -63,11 +63,14 @@ export function getTestEnvironment(): Promise<TestEnvironment> {
 }
 
 export async function disposeTestEnvironment(): Promise<void> {
-  if (environment === null) return;
-  const { config, db } = await environment;
-  environment = null;
-  await db.$disconnect();
-  await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
+  const config = testConfig();
+  if (environment !== null) {
+    const { db } = await environment;
+    environment = null;
+    await db.$disconnect();
+    await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
+  }
+  if (namespaces.size === 0) return;
   const model = await connect(config.amqpUrl);
   for (const namespace of namespaces) {
     const channel = await model.createChannel();

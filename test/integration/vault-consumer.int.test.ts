@@ -1,0 +1,158 @@
+// The consumer's promises with the real RabbitMQ: ack after apply, transient failures retried later
+// with back-off and an attempt count of our own, dead-lettered with their reason when retries run out.
+import { connect } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
+import { expect } from 'chai';
+
+import type { CanonicalEvent } from '../../src/canonical/generated/canonical-event';
+import { assertTopology } from '../../src/messaging/assert-topology';
+import { BrokerConnection } from '../../src/messaging/connection';
+import { VaultConsumer } from '../../src/messaging/vault-consumer';
+import type { EventHandler } from '../../src/messaging/vault-consumer';
+import { TransientError } from '../../src/shared/errors';
+import { createLogger } from '../../src/shared/logger';
+import { fixtureEvents } from '../helpers/fixture-events';
+import { waitUntil } from '../helpers/gateway';
+import { testNamespaceConfig, topologyOf } from '../helpers/test-environment';
+
+const config = testNamespaceConfig('consumer', { RETRY_DELAY_MS: '150', MAX_ATTEMPTS: '3' });
+const topology = topologyOf(config);
+
+/** Fails the first `failures` attempts per event, then succeeds; records every attempt. */
+class FlakyHandler implements EventHandler {
+  readonly attempts = new Map<string, number[]>();
+  constructor(private readonly failures: number) {}
+  apply(event: CanonicalEvent): Promise<'applied'> {
+    const times = this.attempts.get(event.id) ?? [];
+    times.push(Date.now());
+    this.attempts.set(event.id, times);
+    if (times.length <= this.failures)
+      return Promise.reject(
+        new TransientError('DATABASE_UNAVAILABLE', 'database operation failed (P1001)'),
+      );
+    return Promise.resolve('applied');
+  }
+}
+
+describe('vault consumer (real RabbitMQ)', function () {
+  this.timeout(30000);
+  let broker: ChannelModel;
+
+  before(async () => {
+    broker = await connect(config.amqpUrl);
+    const channel = await broker.createChannel();
+    await assertTopology(channel, topology);
+    await channel.close();
+  });
+  after(() => broker.close());
+
+  async function runWith(handler: EventHandler, body: () => Promise<void>): Promise<void> {
+    const consumer = new VaultConsumer({
+      topology,
+      handler,
+      logger: createLogger({ console: false }),
+      prefetch: 5,
+      maxAttempts: config.maxAttempts,
+    });
+    const connection = new BrokerConnection({
+      url: config.amqpUrl,
+      name: 'test-consumer',
+      logger: createLogger({ console: false }),
+      setup: (model) => consumer.attach(model),
+      teardown: () => consumer.close(1000),
+    });
+    await connection.start();
+    try {
+      await body();
+    } finally {
+      await connection.stop();
+    }
+  }
+
+  async function publish(event: CanonicalEvent): Promise<void> {
+    const channel = await broker.createConfirmChannel();
+    channel.publish(
+      topology.exchanges.absence.name,
+      'sivi-verzuim.absence.reported',
+      Buffer.from(JSON.stringify(event)),
+      { persistent: true, messageId: event.id, correlationId: 'corr-1' },
+    );
+    await channel.waitForConfirms();
+    await channel.close();
+  }
+
+  it('retries a transient failure later (with growing delay) and applies it', async () => {
+    const handler = new FlakyHandler(2);
+    const [event] = fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-test').slice(1);
+    await runWith(handler, async () => {
+      await publish(event!);
+      await waitUntil(() => Promise.resolve((handler.attempts.get(event!.id)?.length ?? 0) === 3));
+    });
+    const [first, second, third] = handler.attempts.get(event!.id)!;
+    expect(second! - first!).to.be.at.least(140);
+    expect(third! - second!).to.be.at.least(5 * 140);
+    const channel = await broker.createChannel();
+    expect((await channel.checkQueue(topology.queues.dead.name)).messageCount).to.equal(0);
+    await channel.close();
+  });
+
+  it('dead-letters with RETRIES_EXHAUSTED, the attempt count and the original routing key when retries run out', async () => {
+    const handler = new FlakyHandler(99);
+    const [event] = fixtureEvents(
+      'sivi-verzuim',
+      '02-partial-sick-report-50pct',
+      'consumer-test',
+    ).slice(1);
+    const channel = await broker.createChannel();
+    await runWith(handler, async () => {
+      await publish(event!);
+      await waitUntil(
+        async () => (await channel.checkQueue(topology.queues.dead.name)).messageCount === 1,
+      );
+    });
+    const dead = await channel.get(topology.queues.dead.name);
+    expect(dead).not.to.equal(false);
+    if (dead === false) return;
+    channel.ack(dead);
+    const headers = dead.properties.headers as Record<string, unknown>;
+    expect(headers).to.include({
+      'x-koppeling-error-code': 'RETRIES_EXHAUSTED:DATABASE_UNAVAILABLE',
+      'x-koppeling-attempts': 3,
+      'x-koppeling-original-routing-key': 'sivi-verzuim.absence.reported',
+      'x-koppeling-error-message': 'database operation failed (P1001)',
+    });
+    expect(dead.properties.messageId).to.equal(event!.id);
+    expect(dead.properties.correlationId).to.equal('corr-1');
+    expect(JSON.parse(dead.content.toString())).to.deep.equal(event);
+    expect(handler.attempts.get(event!.id)).to.have.length(3);
+    await channel.close();
+  });
+
+  it('keeps a delivery it could not settle: after a reconnect it is delivered again, not lost', async () => {
+    const [event] = fixtureEvents('sivi-verzuim', '05-full-recovery', 'consumer-test').slice(1);
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const stuck: EventHandler = {
+      apply: () => {
+        calls += 1;
+        return calls === 1
+          ? new Promise<'applied'>((resolve) => (release = () => resolve('applied')))
+          : Promise.resolve('applied');
+      },
+    };
+    await runWith(stuck, async () => {
+      await publish(event!);
+      await waitUntil(() => Promise.resolve(calls === 1));
+    });
+    release();
+    // The first consumer went away before it could ack; a new one gets the message again.
+    await runWith(stuck, async () => {
+      await waitUntil(() => Promise.resolve(calls === 2));
+    });
+    const channel = await broker.createChannel();
+    await waitUntil(
+      async () => (await channel.checkQueue(topology.queues.apply.name)).messageCount === 0,
+    );
+    await channel.close();
+  });
+});
