@@ -8,4 +8,5 @@ module.exports = {
   timeout: 20000,
   slow: 1000,
   exit: true,
+  reporter: 'test/reporter.cjs',
 };

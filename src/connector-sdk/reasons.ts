@@ -28,11 +28,14 @@ export const ADAPTER_REJECTION_REASONS: readonly AdapterRejectionReason[] = [
 /** Why a valid message produced no events (it is answered 202 with no event ids). */
 export type IgnoreReason = 'NO_ABSENCE_DATA' | 'TEST_MESSAGE';
 
+export const ADAPTER_WARNING_CODES = [
+  'FREE_TEXT_DROPPED',
+  'SENSITIVE_FIELD_DROPPED',
+  'UNKNOWN_FIELD_IGNORED',
+  'DUTCH_DATE_FORMAT',
+  'ZONELESS_TIMESTAMP',
+  'BSN_LEFT_PADDED',
+] as const;
+
 /** Something the adapter did to the data that support staff may want to know; never a value. */
-export type AdapterWarningCode =
-  | 'FREE_TEXT_DROPPED'
-  | 'SENSITIVE_FIELD_DROPPED'
-  | 'UNKNOWN_FIELD_IGNORED'
-  | 'DUTCH_DATE_FORMAT'
-  | 'ZONELESS_TIMESTAMP'
-  | 'BSN_LEFT_PADDED';
+export type AdapterWarningCode = (typeof ADAPTER_WARNING_CODES)[number];
