@@ -38,7 +38,7 @@ const OTHER_CODES = ['RETRIES_EXHAUSTED', 'BROKER_DELIVERY_LIMIT'];
 
 describe('docs/ERRORS.md', () => {
   const doc = readFileSync(path.join(root, 'docs/ERRORS.md'), 'utf8');
-  const documented = new Set([...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!));
+  const documented = new Set([...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]!));
   const produced = new Set<string>([
     ...ADAPTER_REJECTION_REASONS,
     ...ADAPTER_WARNING_CODES,
