@@ -1,16 +1,13 @@
 // Wires the consumer process: database, vault service, consumer and outbox relay connections.
 import type { GatewayConfig } from '../config/env';
-import { createDatabase } from '../db/prisma-client';
-import { assertTopology } from '../messaging/assert-topology';
 import { BrokerConnection } from '../messaging/connection';
 import { OutboxRelay } from '../messaging/outbox-relay';
-import { ConfirmPublisher } from '../messaging/publisher';
-import { buildTopology } from '../messaging/topology';
 import { VaultConsumer } from '../messaging/vault-consumer';
 import type { VaultConsumerOptions } from '../messaging/vault-consumer';
 import type { Logger } from '../shared/logger';
 import { OutboxRepository } from '../vault/outbox.repository';
 import { VaultService } from '../vault/vault.service';
+import { databaseFor, declareTopology, publisherConnection, topologyFor } from './wiring';
 
 export interface RunningConsumer {
   consumer: VaultConsumer;
@@ -23,21 +20,13 @@ export async function startConsumer(
   options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
 ): Promise<RunningConsumer> {
   const log = logger.child({ component: 'consumer' });
-  const topology = buildTopology({
-    namespace: config.amqpNamespace,
-    retryDelayMs: config.retryDelayMs,
-  });
-  const db = createDatabase({
-    url: config.databaseUrl,
-    schema: config.databaseSchema,
-    poolSize: config.databasePoolSize,
-  });
+  const topology = topologyFor(config);
+  const db = databaseFor(config);
   const vault = new VaultService(db);
-  let relayConnection: BrokerConnection | null = null;
-  const publisher = new ConfirmPublisher({
-    timeoutMs: config.publishTimeoutMs,
-    logger: log,
-    isBlocked: () => relayConnection?.blocked ?? null,
+  // Kicked once the relay's connection is (re)attached; `relay` exists by then.
+  const { publisher, connection: relayConnection } = publisherConnection(config, log, {
+    name: 'datakluis-consumer-relay',
+    onReady: () => relay.kick(),
   });
   const relay = new OutboxRelay({
     store: new OutboxRepository(db),
@@ -60,25 +49,12 @@ export async function startConsumer(
     },
     ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
   });
-  relayConnection = new BrokerConnection({
-    url: config.amqpUrl,
-    name: 'datakluis-consumer-relay',
-    logger: log,
-    setup: async (model) => {
-      await publisher.attach(model);
-      relay.kick();
-    },
-    onLost: () => publisher.detach(),
-    teardown: () => publisher.close(),
-  });
   const consumerConnection = new BrokerConnection({
     url: config.amqpUrl,
     name: 'datakluis-consumer',
     logger: log,
     setup: async (model) => {
-      const channel = await model.createChannel();
-      await assertTopology(channel, topology);
-      await channel.close();
+      await declareTopology(model, topology);
       await consumer.attach(model);
     },
     teardown: () => consumer.close(5000),

@@ -5,13 +5,10 @@ import { connectorModules } from '../../connectors';
 import type { GatewayConfig } from '../config/env';
 import { buildRegistry } from '../connector-runtime/registry';
 import { CredentialStore } from '../credentials/connector-credentials';
-import { createDatabase } from '../db/prisma-client';
 import { createApp } from '../ingress/create-app';
-import { assertTopology } from '../messaging/assert-topology';
-import { BrokerConnection } from '../messaging/connection';
-import { ConfirmPublisher } from '../messaging/publisher';
-import { buildTopology } from '../messaging/topology';
+import type { ConfirmPublisher } from '../messaging/publisher';
 import type { Logger } from '../shared/logger';
+import { databaseFor, publisherConnection, topologyFor } from './wiring';
 
 export interface RunningIngress {
   url: string;
@@ -27,33 +24,11 @@ export async function startIngress(
 ): Promise<RunningIngress> {
   const log = logger.child({ component: 'ingress' });
   const registry = buildRegistry(connectorModules);
-  const topology = buildTopology({
-    namespace: config.amqpNamespace,
-    retryDelayMs: config.retryDelayMs,
-  });
-  const db = createDatabase({
-    url: config.databaseUrl,
-    schema: config.databaseSchema,
-    poolSize: config.databasePoolSize,
-  });
-  let connection: BrokerConnection | null = null;
-  const publisher = new ConfirmPublisher({
-    timeoutMs: config.publishTimeoutMs,
-    logger: log,
-    isBlocked: () => connection?.blocked ?? null,
-  });
-  connection = new BrokerConnection({
-    url: config.amqpUrl,
+  const topology = topologyFor(config);
+  const db = databaseFor(config);
+  const { publisher, connection, readiness } = publisherConnection(config, log, {
     name: 'datakluis-ingress',
-    logger: log,
-    setup: async (model) => {
-      const channel = await model.createChannel();
-      await assertTopology(channel, topology);
-      await channel.close();
-      await publisher.attach(model);
-    },
-    onLost: () => publisher.detach(),
-    teardown: () => publisher.close(),
+    assert: topology,
   });
   if (options.waitForBroker === true) await connection.start();
   else connection.startInBackground();
@@ -64,16 +39,7 @@ export async function startIngress(
     publisher,
     exchange: topology.exchanges.absence.name,
     retryAfterSeconds: 5,
-    isReady: () =>
-      publisher.ready
-        ? { ready: true }
-        : {
-            ready: false,
-            reason:
-              connection?.blocked !== null && connection?.blocked !== undefined
-                ? 'broker blocked publishing'
-                : 'not connected to the message broker',
-          },
+    isReady: readiness,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));

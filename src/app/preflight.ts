@@ -6,10 +6,10 @@ import { Client } from 'pg';
 import type { GatewayConfig } from '../config/env';
 import { describeUrl } from '../config/env';
 
-const HOW_TO_START =
+export const HOW_TO_START =
   'Start them with `docker compose up -d` in this folder (see README), or point DATABASE_URL / AMQP_URL at running servers.';
 
-async function checkPostgres(url: string): Promise<string | null> {
+export async function checkPostgres(url: string): Promise<string | null> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { connectorModules } from '../../connectors';
 import { parseEnv } from '../config/env';
 import { CredentialStore } from '../credentials/connector-credentials';
-import { createDatabase } from '../db/prisma-client';
+import { withDatabase } from '../app/wiring';
 
 export async function runCredentialCreate(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -15,41 +15,31 @@ export async function runCredentialCreate(args: string[]): Promise<number> {
       label: { type: 'string' },
     },
   });
-  if (
-    positionals[0] !== 'create' ||
-    values.employer === undefined ||
-    values.connector === undefined
-  ) {
+  const { employer, connector, label } = values;
+  if (positionals[0] !== 'create' || employer === undefined || connector === undefined) {
     console.error(
       'usage: datakluis credential create --employer <id> --connector <id> [--label <text>]',
     );
     return 2;
   }
   const known = connectorModules.map((m) => m.adapter.id);
-  if (!known.includes(values.connector)) {
-    console.error(`unknown connector ${values.connector}; known: ${known.join(', ')}`);
+  if (!known.includes(connector)) {
+    console.error(`unknown connector ${connector}; known: ${known.join(', ')}`);
     return 2;
   }
   const config = parseEnv();
-  const db = createDatabase({
-    url: config.databaseUrl,
-    schema: config.databaseSchema,
-    poolSize: 2,
-  });
-  try {
+  return withDatabase(config, async (db) => {
     const store = new CredentialStore(db);
     const created = await store.create({
-      employerId: values.employer,
-      connectorId: values.connector,
-      ...(values.label === undefined ? {} : { label: values.label }),
+      employerId: employer,
+      connectorId: connector,
+      ...(label === undefined ? {} : { label }),
     });
     console.log(
-      `credential ${created.credentialId} for employer ${values.employer}, connector ${values.connector}`,
+      `credential ${created.credentialId} for employer ${employer}, connector ${connector}`,
     );
     console.log('token (shown once, store it in the HR system now):');
     console.log(created.token);
     return 0;
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { parseEnv } from '../config/env';
-import { createDatabase } from '../db/prisma-client';
+import { withDatabase } from '../app/wiring';
 
 const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -15,33 +15,27 @@ export async function runEmployerCreate(args: string[]): Promise<number> {
       'vault-active': { type: 'boolean', default: false },
     },
   });
-  if (positionals[0] !== 'create' || values.id === undefined || values.name === undefined) {
+  const { id, name } = values;
+  if (positionals[0] !== 'create' || id === undefined || name === undefined) {
     console.error('usage: datakluis employer create --id <id> --name <name> [--vault-active]');
     return 2;
   }
-  if (!ID.test(values.id)) {
+  if (!ID.test(id)) {
     console.error('--id: lower-case letters, digits and hyphens, 2 to 63 characters');
     return 2;
   }
   const config = parseEnv();
-  const db = createDatabase({
-    url: config.databaseUrl,
-    schema: config.databaseSchema,
-    poolSize: 2,
-  });
-  try {
+  return withDatabase(config, async (db) => {
     const active = values['vault-active'] === true;
     await db.employer.create({
       data: {
-        id: values.id,
-        name: values.name,
+        id,
+        name,
         vaultState: active ? 'ACTIVE' : 'INACTIVE',
         vaultActivatedAt: active ? new Date() : null,
       },
     });
-    console.log(`employer ${values.id} created (vault ${active ? 'active' : 'inactive'})`);
+    console.log(`employer ${id} created (vault ${active ? 'active' : 'inactive'})`);
     return 0;
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }

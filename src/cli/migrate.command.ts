@@ -1,8 +1,14 @@
+import { checkPostgres, HOW_TO_START } from '../app/preflight';
 import { parseEnv } from '../config/env';
 import { migrate } from '../db/migrate';
 
 export async function runMigrate(): Promise<number> {
   const config = parseEnv();
+  const unreachable = await checkPostgres(config.databaseUrl);
+  if (unreachable !== null) {
+    console.error(`${unreachable}\n${HOW_TO_START}`);
+    return 1;
+  }
   const result = await migrate({
     url: config.databaseUrl,
     schema: config.databaseSchema,

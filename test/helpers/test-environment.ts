@@ -7,11 +7,11 @@ import { connect } from 'amqplib';
 import { parseEnv } from '../../src/config/env';
 import type { GatewayConfig } from '../../src/config/env';
 import { dropSchema, migrate } from '../../src/db/migrate';
-import { createDatabase } from '../../src/db/prisma-client';
 import type { Database } from '../../src/db/prisma-client';
 import { deleteTopology } from '../../src/messaging/assert-topology';
 import { buildTopology } from '../../src/messaging/topology';
 import type { Topology } from '../../src/messaging/topology';
+import { databaseFor, topologyFor } from '../../src/app/wiring';
 
 const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
@@ -52,11 +52,7 @@ export function getTestEnvironment(): Promise<TestEnvironment> {
   environment ??= (async () => {
     const config = testConfig();
     await migrate({ url: config.databaseUrl, schema: config.databaseSchema });
-    const db = createDatabase({
-      url: config.databaseUrl,
-      schema: config.databaseSchema,
-      poolSize: 5,
-    });
+    const db = databaseFor(config, 5);
     return { config, db };
   })();
   return environment;
@@ -84,7 +80,7 @@ export async function disposeTestEnvironment(): Promise<void> {
 }
 
 export function topologyOf(config: GatewayConfig): Topology {
-  return buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+  return topologyFor(config);
 }
 
 /** A unique employer id for one test, so tests never share rows. */

@@ -15,17 +15,16 @@ import { parseEnv } from '../../config/env';
 import type { GatewayConfig } from '../../config/env';
 import { CredentialStore } from '../../credentials/connector-credentials';
 import { dropSchema, migrate } from '../../db/migrate';
-import { createDatabase } from '../../db/prisma-client';
 import type { Database } from '../../db/prisma-client';
 import { deleteTopology } from '../../messaging/assert-topology';
 import { HEADER, headerNumber, headerString } from '../../messaging/headers';
-import { buildTopology } from '../../messaging/topology';
 import { createLogger } from '../../shared/logger';
 import { printReport } from './demo-report';
 import { DEMO_EMPLOYER, seedDemo } from './demo-seed';
 import { readEmployeeStates } from './demo-state';
 import { sendFixtures } from './demo-traffic';
 import type { SentMessage } from './demo-traffic';
+import { databaseFor, topologyFor } from '../../app/wiring';
 
 const POISON_ID = 'demo-poison-message';
 
@@ -60,10 +59,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 /** Simulates a corrupted message put on the broker by something other than the ingress. */
 async function publishPoison(config: GatewayConfig): Promise<void> {
-  const topology = buildTopology({
-    namespace: config.amqpNamespace,
-    retryDelayMs: config.retryDelayMs,
-  });
+  const topology = topologyFor(config);
   const model = await connect(config.amqpUrl);
   const channel = await model.createConfirmChannel();
   channel.publish(
@@ -80,10 +76,7 @@ async function publishPoison(config: GatewayConfig): Promise<void> {
 }
 
 async function drainDeadLetters(config: GatewayConfig, expected: number): Promise<DeadLetter[]> {
-  const topology = buildTopology({
-    namespace: config.amqpNamespace,
-    retryDelayMs: config.retryDelayMs,
-  });
+  const topology = topologyFor(config);
   const model = await connect(config.amqpUrl);
   const channel = await model.createChannel();
   const queue = topology.queues.dead.name;
@@ -116,10 +109,7 @@ async function allProcessed(db: Database, ids: readonly string[]): Promise<boole
 async function cleanUp(config: GatewayConfig): Promise<void> {
   const model = await connect(config.amqpUrl);
   const channel = await model.createChannel();
-  await deleteTopology(
-    channel,
-    buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs }),
-  );
+  await deleteTopology(channel, topologyFor(config));
   await model.close();
   await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
 }
@@ -137,11 +127,7 @@ export async function runDemo(args: string[]): Promise<number> {
     `Datakluis Gateway demo — schema ${config.databaseSchema}, broker namespace ${config.amqpNamespace}\n`,
   );
   await migrate({ url: config.databaseUrl, schema: config.databaseSchema });
-  const db = createDatabase({
-    url: config.databaseUrl,
-    schema: config.databaseSchema,
-    poolSize: 4,
-  });
+  const db = databaseFor(config, 4);
   const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-demo' } });
   try {
     await seedDemo(db);

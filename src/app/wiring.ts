@@ -1,0 +1,86 @@
+// The two things every process builds from its configuration, built one way.
+import type { ChannelModel } from 'amqplib';
+
+import type { GatewayConfig } from '../config/env';
+import { createDatabase } from '../db/prisma-client';
+import type { Database } from '../db/prisma-client';
+import { assertTopology } from '../messaging/assert-topology';
+import { BrokerConnection } from '../messaging/connection';
+import { ConfirmPublisher } from '../messaging/publisher';
+import { buildTopology } from '../messaging/topology';
+import type { Topology } from '../messaging/topology';
+import type { Logger } from '../shared/logger';
+
+export function topologyFor(config: GatewayConfig): Topology {
+  return buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
+}
+
+export function databaseFor(
+  config: GatewayConfig,
+  poolSize: number = config.databasePoolSize,
+): Database {
+  return createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize });
+}
+
+/** Runs `work` with a small database client and always disconnects it (for one-shot commands). */
+export async function withDatabase<T>(
+  config: GatewayConfig,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  const db = databaseFor(config, 2);
+  try {
+    return await work(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/**
+ * A confirm publisher on a connection of its own that reconnects by itself. `assert` declares the
+ * topology on every (re)connect; `onReady` runs after each (re)attach.
+ */
+export function publisherConnection(
+  config: GatewayConfig,
+  log: Logger,
+  options: { name: string; assert?: Topology; onReady?: () => void },
+): {
+  publisher: ConfirmPublisher;
+  connection: BrokerConnection;
+  readiness: () => { ready: boolean; reason?: string };
+} {
+  let connection: BrokerConnection | null = null;
+  const publisher = new ConfirmPublisher({
+    timeoutMs: config.publishTimeoutMs,
+    logger: log,
+    isBlocked: () => connection?.blocked ?? null,
+  });
+  connection = new BrokerConnection({
+    url: config.amqpUrl,
+    name: options.name,
+    logger: log,
+    setup: async (model) => {
+      if (options.assert !== undefined) await declareTopology(model, options.assert);
+      await publisher.attach(model);
+      options.onReady?.();
+    },
+    onLost: () => publisher.detach(),
+    teardown: () => publisher.close(),
+  });
+  const readiness = (): { ready: boolean; reason?: string } => {
+    if (publisher.ready) return { ready: true };
+    const blocked = connection?.blocked ?? null;
+    return {
+      ready: false,
+      reason:
+        blocked !== null ? 'broker blocked publishing' : 'not connected to the message broker',
+    };
+  };
+  return { publisher, connection, readiness };
+}
+
+/** Declares the topology on a short-lived channel of `model`. */
+export async function declareTopology(model: ChannelModel, topology: Topology): Promise<void> {
+  const channel = await model.createChannel();
+  await assertTopology(channel, topology);
+  await channel.close();
+}
