@@ -4,8 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { InboundMessage } from '../connector-sdk/types';
+import { projectRoot } from '../shared/project-root';
 
-export const CONNECTORS_DIR = path.resolve(__dirname, '../../connectors');
+export const CONNECTORS_DIR = path.join(projectRoot(), 'connectors');
 
 /** The fixed context every fixture is translated in, so golden files are stable. */
 export const FIXTURE_EMPLOYER_ID = 'zonnebloem';

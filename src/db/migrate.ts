@@ -7,7 +7,9 @@ import path from 'node:path';
 
 import { Client } from 'pg';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+import { projectRoot } from '../shared/project-root';
+
+export const MIGRATIONS_DIR = path.join(projectRoot(), 'prisma/migrations');
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
