@@ -52,7 +52,12 @@ export class ConfirmPublisher implements EventPublisher {
       this.options.logger.warn('publish channel error', errorFields(error)),
     );
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = null;
+      if (this.channel !== channel) return;
+      // Closed by the broker (e.g. its exchange was deleted), not by us: start over on a new
+      // connection, which declares the topology again. Until then publishes answer 503.
+      this.channel = null;
+      this.options.logger.warn('publish channel closed unexpectedly; reconnecting');
+      void model.close().catch(() => undefined);
     });
     channel.on('return', (message: Message) => {
       const id = message.properties.messageId as unknown;

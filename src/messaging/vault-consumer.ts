@@ -75,17 +75,23 @@ export class VaultConsumer {
       this.options.logger.warn('consumer channel error', errorFields(error)),
     );
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = null;
+      if (this.channel !== channel) return;
+      // Closed by the broker (a channel error), not by us: start over on a new connection, which
+      // declares the topology again and consumes anew.
+      this.channel = null;
+      this.options.logger.warn('consumer channel closed unexpectedly; reconnecting');
+      void model.close().catch(() => undefined);
     });
     await channel.prefetch(this.options.prefetch);
     const { consumerTag } = await channel.consume(
       this.options.topology.queues.apply.name,
       (message) => {
         if (message === null) {
-          // The broker cancelled us (queue deleted or moved): close the channel so the connection's
-          // reconnect path declares the topology again and consumes anew.
-          this.options.logger.warn('consumer cancelled by the broker; re-attaching');
-          void channel.close().catch(() => undefined);
+          // The broker cancelled us (queue deleted or moved): start over on a new connection, which
+          // declares the topology again and consumes anew.
+          this.options.logger.warn('consumer cancelled by the broker; reconnecting');
+          this.channel = null;
+          void model.close().catch(() => undefined);
           return;
         }
         const work = this.handle(channel, message).catch((error: unknown) => {
