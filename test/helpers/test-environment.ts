@@ -68,13 +68,12 @@ export async function disposeTestEnvironment(): Promise<void> {
   }
   if (namespaces.size === 0) return;
   const model = await connect(config.amqpUrl);
+  model.on('error', () => undefined);
   for (const namespace of namespaces) {
-    const channel = await model.createChannel();
     await deleteTopology(
-      channel,
+      model,
       buildTopology({ namespace, retryDelayMs: config.retryDelayMs }),
-    ).catch(() => undefined);
-    await channel.close().catch(() => undefined);
+    ).catch((error: unknown) => console.error(`test clean-up: ${(error as Error).message}`));
   }
   await model.close();
 }

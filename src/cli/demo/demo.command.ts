@@ -108,9 +108,11 @@ async function allProcessed(db: Database, ids: readonly string[]): Promise<boole
 
 async function cleanUp(config: GatewayConfig): Promise<void> {
   const model = await connect(config.amqpUrl);
-  const channel = await model.createChannel();
-  await deleteTopology(channel, topologyFor(config));
-  await model.close();
+  try {
+    await deleteTopology(model, topologyFor(config));
+  } finally {
+    await model.close();
+  }
   await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
 }
 
