@@ -34,6 +34,15 @@ function dropUnknown(ctx: TranslationContext, name: string, position: number): v
  */
 export function resolveHeader(ctx: TranslationContext, headers: readonly string[]): ColumnKeys {
   const keys: ColumnKeys = {};
+  if (headers.length === 1 && headers[0]?.includes('\t') === true) {
+    // A tab-separated export: say so once instead of listing every column as missing.
+    ctx.issue(
+      'MALFORMED_PAYLOAD',
+      '/columns',
+      'columns must be separated by ; or , (this file uses tabs)',
+    );
+    return keys;
+  }
   for (const [index, name] of headers.entries()) {
     const column = lookupCode(COLUMN_BY_HEADER, normalise(name));
     if (column === undefined) dropUnknown(ctx, name, index + 1);

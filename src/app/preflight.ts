@@ -32,10 +32,18 @@ async function checkRabbit(url: string): Promise<string | null> {
   }
 }
 
+/** The advice that fits the problems: credentials when a server said no, starting it otherwise. */
+export function adviceFor(problems: readonly string[]): string {
+  const refused = problems.some((p) => /ACCESS-REFUSED|28P01|28000|authentication/i.test(p));
+  return refused
+    ? 'The server answered but refused the login: check the user and password in DATABASE_URL / AMQP_URL.'
+    : HOW_TO_START;
+}
+
 /** Null when both answer; otherwise a message for a person. */
 export async function preflight(config: GatewayConfig): Promise<string | null> {
   const problems = (
     await Promise.all([checkPostgres(config.databaseUrl), checkRabbit(config.amqpUrl)])
   ).filter((p): p is string => p !== null);
-  return problems.length === 0 ? null : `${problems.join('\n')}\n${HOW_TO_START}`;
+  return problems.length === 0 ? null : `${problems.join('\n')}\n${adviceFor(problems)}`;
 }

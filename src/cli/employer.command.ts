@@ -27,6 +27,10 @@ export async function runEmployerCreate(args: string[]): Promise<number> {
   const config = parseEnv();
   return withDatabase(config, async (db) => {
     const active = values['vault-active'] === true;
+    if ((await db.employer.findUnique({ where: { id }, select: { id: true } })) !== null) {
+      console.error(`employer ${id} exists already`);
+      return 1;
+    }
     await db.employer.create({
       data: {
         id,

@@ -27,18 +27,34 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   demo: runDemo,
 };
 
+const HELP = new Set(['--help', '-h', 'help']);
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
+  if (name !== undefined && HELP.has(name)) {
+    console.log(USAGE);
+    return 0;
+  }
   const command = name === undefined ? undefined : COMMANDS[name];
   if (command === undefined) {
+    if (name !== undefined) console.error(`unknown command: ${name}\n`);
     console.error(USAGE);
-    return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+    return 2;
+  }
+  if (args.some((arg) => HELP.has(arg))) {
+    console.log(USAGE);
+    return 0;
   }
   try {
     return await command(args);
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
-    else console.error(`datakluis ${name}: ${(error as Error).message}`);
+    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      console.error(
+        `datakluis ${name}: ${(error as Error).message.split('.')[0]}; see datakluis --help`,
+      );
+      return 2;
+    } else console.error(`datakluis ${name}: ${(error as Error).message}`);
     return 1;
   }
 }

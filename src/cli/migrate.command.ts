@@ -1,4 +1,4 @@
-import { checkPostgres, HOW_TO_START } from '../app/preflight';
+import { adviceFor, checkPostgres } from '../app/preflight';
 import { parseEnv } from '../config/env';
 import { migrate } from '../db/migrate';
 
@@ -6,7 +6,7 @@ export async function runMigrate(): Promise<number> {
   const config = parseEnv();
   const unreachable = await checkPostgres(config.databaseUrl);
   if (unreachable !== null) {
-    console.error(`${unreachable}\n${HOW_TO_START}`);
+    console.error(`${unreachable}\n${adviceFor([unreachable])}`);
     return 1;
   }
   const result = await migrate({

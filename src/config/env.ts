@@ -8,7 +8,10 @@ export interface GatewayConfig {
   databaseSchema: string;
   /** RabbitMQ URL. */
   amqpUrl: string;
-  /** Prefix for every exchange and queue name, so several gateways (or test runs) share a broker. */
+  /**
+   * Prefix for every exchange and queue name (a `.` is added when it does not end in a separator), so
+   * several gateways or test runs can share a broker without sharing queues.
+   */
   amqpNamespace: string;
   host: string;
   port: number;
@@ -89,7 +92,9 @@ export function parseEnv(env: Env = process.env): GatewayConfig {
   const databaseSchema = env.DATABASE_SCHEMA ?? DEFAULTS.DATABASE_SCHEMA;
   if (!NAME.test(databaseSchema))
     problems.push('DATABASE_SCHEMA must be a lower-case SQL identifier');
-  const amqpNamespace = env.AMQP_NAMESPACE ?? DEFAULTS.AMQP_NAMESPACE;
+  const given = env.AMQP_NAMESPACE ?? DEFAULTS.AMQP_NAMESPACE;
+  // `acme` and `acme.` name the same namespace: the separator is added when it is missing.
+  const amqpNamespace = given === '' || /[.:_-]$/.test(given) ? given : `${given}.`;
   if (!NAMESPACE.test(amqpNamespace))
     problems.push('AMQP_NAMESPACE may hold a-z, 0-9, _ . - (at most 40)');
   const logLevel = env.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL;

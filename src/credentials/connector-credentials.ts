@@ -37,7 +37,10 @@ export class CredentialStore implements CredentialVerifier {
       where: { id: input.employerId },
       select: { id: true },
     });
-    if (employer === null) throw new Error(`unknown employer: ${input.employerId}`);
+    if (employer === null)
+      throw new Error(
+        `unknown employer: ${input.employerId} (create it with datakluis employer create)`,
+      );
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     await this.db.connectorCredential.create({

@@ -6,7 +6,8 @@ import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
 import { createMessagesRouter, ProblemError } from './messages.router';
 import type { MessagesRouterDeps } from './messages.router';
-import { problem } from './outcome-to-problem';
+import { problem, tooLarge } from './outcome-to-problem';
+import type { Problem } from './problem';
 import { sendProblem } from './problem';
 import { contextOf, requestContext } from './request-context';
 
@@ -17,9 +18,11 @@ export interface AppDeps extends MessagesRouterDeps {
 }
 
 /** body-parser's errors carry a `type`; map the ones a sender can cause to our codes. */
-function bodyParserProblem(error: unknown): ReturnType<typeof problem> | undefined {
+function bodyParserProblem(error: unknown): Problem | undefined {
   const type = (error as { type?: unknown }).type;
-  if (type === 'entity.too.large') return problem('PAYLOAD_TOO_LARGE');
+  const limit = (error as { limit?: unknown }).limit;
+  if (type === 'entity.too.large')
+    return typeof limit === 'number' ? tooLarge(limit) : problem('PAYLOAD_TOO_LARGE');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported')
     return problem('UNSUPPORTED_MEDIA_TYPE');
   if (type === 'request.aborted' || type === 'request.size.invalid')
@@ -66,6 +69,8 @@ export function createApp(deps: AppDeps): express.Express {
       code: answer.code,
       ...(known === undefined ? errorFields(error) : {}),
     });
+    if (answer.status === 401)
+      res.setHeader('WWW-Authenticate', 'Bearer realm="datakluis-gateway"');
     sendProblem(res, answer, context.correlationId);
   });
   return app;

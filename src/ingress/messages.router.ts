@@ -17,7 +17,7 @@ import { HEADER } from '../messaging/headers';
 import type { EventPublisher, OutgoingMessage } from '../messaging/publisher';
 import { errorCode, isRetryable } from '../shared/errors';
 import { errorFields } from '../shared/logger';
-import { problem, problemForRun } from './outcome-to-problem';
+import { problem, problemForRun, tooLarge } from './outcome-to-problem';
 import type { Problem } from './problem';
 import { contextOf } from './request-context';
 
@@ -82,7 +82,7 @@ function checkContentType(req: Request, connector: RegisteredConnector): string 
     throw new ProblemError(problem('UNSUPPORTED_CHARSET'));
   const length = Number(req.get('content-length') ?? 0);
   if (length > connector.manifest.ingress.maxBodyBytes)
-    throw new ProblemError(problem('PAYLOAD_TOO_LARGE'));
+    throw new ProblemError(tooLarge(connector.manifest.ingress.maxBodyBytes));
   return mediaType;
 }
 
@@ -158,7 +158,7 @@ async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Respon
     throw new ProblemError(
       problem('BROKER_UNAVAILABLE', {
         retryAfterSeconds: deps.retryAfterSeconds,
-        detail: `${problem('BROKER_UNAVAILABLE').detail} (${code})`,
+        detail: `${problem('BROKER_UNAVAILABLE').detail} Cause: ${code}.`,
       }),
     );
   }

@@ -45,7 +45,8 @@ export const INGRESS_PROBLEMS = {
   INVALID_ENCODING: {
     status: 400,
     title: 'Body is not valid UTF-8',
-    detail: 'The message body contains bytes that are not valid UTF-8.',
+    detail:
+      'The message body contains bytes that are not valid UTF-8. Export or save the file as UTF-8 (in Excel: "CSV UTF-8").',
   },
   EMPTY_BODY: { status: 400, title: 'Empty message', detail: 'The message body is empty.' },
   BROKER_UNAVAILABLE: {
@@ -71,6 +72,12 @@ export function problem(code: IngressProblemCode, overrides: Partial<Problem> = 
 const toIssues = (
   issues: readonly AdapterIssue[] | readonly { reason: string; path: string; message: string }[],
 ) => issues.map((issue) => ({ code: issue.reason, path: issue.path, detail: issue.message }));
+
+export function tooLarge(limitBytes: number): Problem {
+  return problem('PAYLOAD_TOO_LARGE', {
+    detail: `The message exceeds this connector's limit of ${limitBytes} bytes.`,
+  });
+}
 
 /** The problem for an adapter outcome that is not a success; undefined for translated/ignored. */
 export function problemForRun(result: RunResult): Problem | undefined {

@@ -66,7 +66,12 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(
+    () =>
+      new Promise<void>((resolve) =>
+        server === undefined ? resolve() : server.close(() => resolve()),
+      ),
+  );
   beforeEach(() => {
     publisher.published.length = 0;
   });

@@ -54,7 +54,7 @@ describe('the main job, end to end (real RabbitMQ and PostgreSQL)', function () 
     tokens['sivi-verzuim'] = await credentialFor(db, employer, 'sivi-verzuim');
     tokens.csv = await credentialFor(db, employer, 'csv');
   });
-  after(() => gateway.stop());
+  after(() => gateway?.stop());
 
   async function post(connectorId: string, name: string): Promise<Receipt> {
     const { body, contentType } = fixtureBody(connectorId, name);

@@ -32,7 +32,7 @@ describe('recovery without a restart (real RabbitMQ)', function () {
     await createEmployer(db, employer);
     token = await credentialFor(db, employer, 'sivi-verzuim');
   });
-  after(() => gateway.stop());
+  after(() => gateway?.stop());
 
   async function post(): Promise<{ status: number; ids: string[]; code?: string }> {
     const response = await fetch(`${gateway.ingress.url}/v1/connectors/sivi-verzuim/messages`, {

@@ -6,6 +6,7 @@ import { connect } from 'amqplib';
 
 import { parseEnv } from '../../src/config/env';
 import type { GatewayConfig } from '../../src/config/env';
+import { preflight } from '../../src/app/preflight';
 import { dropSchema, migrate } from '../../src/db/migrate';
 import type { Database } from '../../src/db/prisma-client';
 import { deleteTopology } from '../../src/messaging/assert-topology';
@@ -51,6 +52,9 @@ export function testNamespaceConfig(
 export function getTestEnvironment(): Promise<TestEnvironment> {
   environment ??= (async () => {
     const config = testConfig();
+    const unreachable = await preflight(config);
+    if (unreachable !== null)
+      throw new Error(`The integration tests need the real services.\n${unreachable}`);
     await migrate({ url: config.databaseUrl, schema: config.databaseSchema });
     const db = databaseFor(config, 5);
     return { config, db };
@@ -60,12 +64,13 @@ export function getTestEnvironment(): Promise<TestEnvironment> {
 
 export async function disposeTestEnvironment(): Promise<void> {
   const config = testConfig();
-  if (environment !== null) {
-    const { db } = await environment;
-    environment = null;
-    await db.$disconnect();
-    await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
-  }
+  const created = environment;
+  environment = null;
+  if (created === null) return;
+  const ready = await created.catch(() => null);
+  if (ready === null) return; // the services were not there: nothing was created
+  await ready.db.$disconnect();
+  await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
   if (namespaces.size === 0) return;
   const model = await connect(config.amqpUrl);
   model.on('error', () => undefined);

@@ -84,7 +84,7 @@ describe('schema.prisma and the SQL migrations agree', function () {
     client = new Client({ connectionString: config.databaseUrl });
     await client.connect();
   });
-  after(() => client.end());
+  after(() => client?.end());
 
   it('has the same tables', async () => {
     const { rows } = await client.query<{ table_name: string }>(

@@ -13,7 +13,7 @@ import { TransientError } from '../../src/shared/errors';
 import { createLogger } from '../../src/shared/logger';
 import { fixtureEvents } from '../helpers/fixture-events';
 import { waitUntil } from '../helpers/gateway';
-import { testNamespaceConfig, topologyOf } from '../helpers/test-environment';
+import { getTestEnvironment, testNamespaceConfig, topologyOf } from '../helpers/test-environment';
 
 const config = testNamespaceConfig('consumer', { RETRY_DELAY_MS: '150', MAX_ATTEMPTS: '3' });
 const topology = topologyOf(config);
@@ -39,12 +39,13 @@ describe('vault consumer (real RabbitMQ)', function () {
   let broker: ChannelModel;
 
   before(async () => {
+    await getTestEnvironment(); // fails with a clear message when a service is down
     broker = await connect(config.amqpUrl);
     const channel = await broker.createChannel();
     await assertTopology(channel, topology);
     await channel.close();
   });
-  after(() => broker.close());
+  after(() => broker?.close());
 
   async function runWith(handler: EventHandler, body: () => Promise<void>): Promise<void> {
     const consumer = new VaultConsumer({

@@ -51,10 +51,15 @@ export function parseLocalDate(
     }
   }
   const expected = options.allowDutch === true ? 'YYYY-MM-DD or DD-MM-YYYY' : 'YYYY-MM-DD';
-  const wellFormed =
-    /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ||
-    (options.allowDutch === true && DUTCH_DATE.test(text.trim()));
-  if (wellFormed) return ctx.issue('INVALID_DATE', path, 'no such day in the calendar');
+  if (/^\d{4}-\d{2}-\d{2}/.test(text.trim()))
+    return ctx.issue('INVALID_DATE', path, 'no such day in the calendar');
+  if (options.allowDutch === true && DUTCH_DATE.test(text.trim())) {
+    return ctx.issue(
+      'INVALID_DATE',
+      path,
+      'no such day in the calendar (dates are read day first: DD-MM-YYYY)',
+    );
+  }
   return ctx.issue('INVALID_DATE', path, `not a valid calendar date (expected ${expected})`);
 }
 
