@@ -28,6 +28,8 @@ export interface VaultConsumerOptions {
   logger: Logger;
   prefetch: number;
   maxAttempts: number;
+  /** How long a republish (to retry or dead-letter) may wait for its confirm. */
+  confirmTimeoutMs?: number;
   /** Told about every settled delivery (the demo and tests wait on this). */
   onSettled?: (outcome: {
     messageId: string;
@@ -59,6 +61,7 @@ function parseEvent(message: ConsumeMessage): CanonicalEvent {
 
 export class VaultConsumer {
   private channel: ConfirmChannel | null = null;
+  private readonly returned = new Set<string>();
   private consumerTag: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -74,6 +77,10 @@ export class VaultConsumer {
     channel.on('error', (error: Error) =>
       this.options.logger.warn('consumer channel error', errorFields(error)),
     );
+    channel.on('return', (message: ConsumeMessage) => {
+      const id = message.properties.messageId as unknown;
+      if (typeof id === 'string') this.returned.add(id);
+    });
     channel.on('close', () => {
       if (this.channel !== channel) return;
       // Closed by the broker (a channel error), not by us: start over on a new connection, which
@@ -95,10 +102,19 @@ export class VaultConsumer {
           return;
         }
         const work = this.handle(channel, message).catch((error: unknown) => {
+          // Settling failed (the retry or dead-letter copy was not confirmed or not routable). The
+          // delivery stays unacked; a new connection declares the topology again and gets it back.
           this.options.logger.error(
-            'delivery handling failed; it stays unacked and will be redelivered',
-            errorFields(error),
+            'could not settle a delivery; reconnecting so it is delivered again',
+            {
+              ...errorFields(error),
+              reason: (error as Error).message,
+            },
           );
+          if (this.channel === channel) {
+            this.channel = null;
+            void model.close().catch(() => undefined);
+          }
         });
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
@@ -242,12 +258,23 @@ export class VaultConsumer {
     if (properties.messageId !== undefined) options.messageId = properties.messageId;
     if (properties.correlationId !== undefined) options.correlationId = properties.correlationId;
     if (properties.type !== undefined) options.type = properties.type;
+    // Mandatory: a copy no queue takes is returned (before its confirm), never silently dropped.
+    options.mandatory = true;
+    const id = properties.messageId ?? '';
+    this.returned.delete(id);
     await new Promise<void>((resolve, reject) => {
-      channel.publish(exchange, routingKey, message.content, options, (error: unknown) =>
-        error === null || error === undefined
-          ? resolve()
-          : reject(new Error('republish was not confirmed')),
+      const timer = setTimeout(
+        () => reject(new Error(`no confirm for the copy to ${exchange}`)),
+        this.options.confirmTimeoutMs ?? 10000,
       );
+      channel.publish(exchange, routingKey, message.content, options, (error: unknown) => {
+        clearTimeout(timer);
+        if (error !== null && error !== undefined)
+          reject(new Error(`the copy to ${exchange} was nacked`));
+        else if (this.returned.delete(id))
+          reject(new Error(`no queue took the copy to ${exchange}/${routingKey}`));
+        else resolve();
+      });
     });
   }
 }

@@ -157,3 +157,68 @@ describe('vault consumer (real RabbitMQ)', function () {
     await channel.close();
   });
 });
+
+describe('vault consumer when its retry queue is gone (real RabbitMQ)', function () {
+  this.timeout(30000);
+  const ownConfig = testNamespaceConfig('consumer-noretry', {
+    RETRY_DELAY_MS: '100',
+    MAX_ATTEMPTS: '3',
+  });
+  const ownTopology = topologyOf(ownConfig);
+
+  it('does not ack a delivery whose retry copy the broker could not route: it comes back and is applied', async () => {
+    await getTestEnvironment();
+    const broker = await connect(ownConfig.amqpUrl);
+    const setup = await broker.createChannel();
+    await assertTopology(setup, ownTopology);
+    await setup.deleteQueue(ownTopology.queues.retries[0]!.name);
+    await setup.close();
+    const handler = new FlakyHandler(1);
+    const consumer = new VaultConsumer({
+      topology: ownTopology,
+      handler,
+      logger: createLogger({ console: false }),
+      prefetch: 5,
+      maxAttempts: 3,
+      confirmTimeoutMs: 2000,
+    });
+    const connection = new BrokerConnection({
+      url: ownConfig.amqpUrl,
+      name: 'test-consumer-noretry',
+      logger: createLogger({ console: false }),
+      setup: async (model) => {
+        const channel = await model.createChannel();
+        await assertTopology(channel, ownTopology);
+        await channel.close();
+        await consumer.attach(model);
+      },
+      teardown: () => consumer.close(1000),
+    });
+    const [event] = fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-noretry').slice(
+      1,
+    );
+    try {
+      // Attach without the retry queue: the first setup declares everything, so remove it again.
+      await connection.start();
+      const channel = await broker.createChannel();
+      await channel.deleteQueue(ownTopology.queues.retries[0]!.name);
+      await channel.close();
+      const publisher = await broker.createConfirmChannel();
+      publisher.publish(
+        ownTopology.exchanges.absence.name,
+        'sivi-verzuim.absence.reported',
+        Buffer.from(JSON.stringify(event)),
+        { persistent: true, messageId: event!.id },
+      );
+      await publisher.waitForConfirms();
+      await publisher.close();
+      await waitUntil(
+        () => Promise.resolve((handler.attempts.get(event!.id)?.length ?? 0) >= 2),
+        20000,
+      );
+    } finally {
+      await connection.stop();
+      await broker.close();
+    }
+  });
+});
