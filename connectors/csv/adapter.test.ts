@@ -199,7 +199,7 @@ describe('csv adapter', () => {
       expect(list[0]?.time).to.equal('2026-11-16T08:12:31+01:00');
     });
 
-    it('emits events by tijdstip whatever the row order, employee data first', () => {
+    it('emits events by tijdstip whatever the row order, employee data last', () => {
       const header = `${HEADER};achternaam`;
       const result = translate(
         header,
@@ -209,12 +209,12 @@ describe('csv adapter', () => {
       );
       const list = events(result);
       expect(list.map((e) => e.time)).to.deep.equal([
-        '2026-12-02T08:30:00+01:00',
         '2026-11-16T08:12:31+01:00',
         '2026-11-18T09:40:02+01:00',
         '2026-12-02T08:30:00+01:00',
+        '2026-12-02T08:30:00+01:00',
       ]);
-      expect(list[0]?.data).to.deep.equal({
+      expect(list[3]?.data).to.deep.equal({
         employee: { externalId: '1042', familyName: 'Vries' },
       });
       const reordered = events(
@@ -236,7 +236,7 @@ describe('csv adapter', () => {
         header,
         'M-1;2026-11-16T10:15:00+01:00;0815;ZIEKMELDING;VZ-1;2026-11-16;100;34131644',
       );
-      expect(events(result)[0]?.data).to.deep.equal({
+      expect(events(result)[1]?.data).to.deep.equal({
         employee: { externalId: '0815', bsn: '034131644' },
       });
       expect(warnings(result)).to.deep.equal([{ code: 'BSN_LEFT_PADDED', path: '/columns/bsn' }]);
@@ -248,12 +248,13 @@ describe('csv adapter', () => {
       const header = `${HEADER};Opmerking;diagnose;afdeling`;
       const result = translate(header, `${REPORT_JAN};"griep, koorts";influenza;Magazijn`);
       const text = JSON.stringify(result);
-      for (const word of ['griep', 'koorts', 'influenza', 'Magazijn'])
+      for (const word of ['griep', 'koorts', 'influenza', 'Magazijn', 'afdeling'])
         expect(text).not.to.include(word);
+      // Unknown columns are named by position: a header cell is sender text and is never echoed.
       expect(warnings(result)).to.deep.equal([
-        { code: 'FREE_TEXT_DROPPED', path: '/columns/opmerking' },
-        { code: 'SENSITIVE_FIELD_DROPPED', path: '/columns/diagnose' },
-        { code: 'UNKNOWN_FIELD_IGNORED', path: '/columns/afdeling' },
+        { code: 'FREE_TEXT_DROPPED', path: '/columns/12' },
+        { code: 'SENSITIVE_FIELD_DROPPED', path: '/columns/13' },
+        { code: 'UNKNOWN_FIELD_IGNORED', path: '/columns/14' },
       ]);
     });
 

@@ -67,7 +67,8 @@ function translate(message: InboundMessage): TranslateResult {
   const translatedRows = rows.flatMap((row) => translateRow(ctx, message, row) ?? []);
   const unique = uniqueRows(ctx, translatedRows);
   if (ctx.failed) return ctx.result([]);
-  const events = [...employeeEvents(message, unique), ...byTime(unique).map((row) => row.event)];
+  // Absences first: a new employee's dossier is then created shared, not placed in the vault first.
+  const events = [...byTime(unique).map((row) => row.event), ...employeeEvents(message, unique)];
   return translated(events, ctx.warnings);
 }
 

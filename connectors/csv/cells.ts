@@ -1,8 +1,8 @@
 // Reading the cells of one data row: each reader records its own problem on the context with the
 // path `/rows/<line>/<column>` and returns undefined for an empty or unusable cell.
-import { lookupCode, parseLocalDate } from '../../src/connector-sdk';
+import { lookupCode, parseLocalDate, readIdentifier, readText } from '../../src/connector-sdk';
 import type { TranslationContext } from '../../src/connector-sdk';
-import { BOOLEAN_BY_VALUE, MAX_LENGTH } from './mappings';
+import { BOOLEAN_BY_VALUE, IDENTIFIER_COLUMNS, MAX_LENGTH } from './mappings';
 import type { CsvColumn, CsvRow } from './types';
 
 export interface Scope {
@@ -28,10 +28,10 @@ export function text(scope: Scope, column: CsvColumn, required = false): string 
       scope.ctx.issue('MISSING_FIELD', path(scope, column), 'required value is empty');
     return undefined;
   }
-  const max = MAX_LENGTH[column];
-  if (max !== undefined && Array.from(found).length > max)
-    return scope.ctx.issue('INVALID_VALUE', path(scope, column), `longer than ${max} characters`);
-  return found;
+  const max = MAX_LENGTH[column] ?? 1000;
+  return IDENTIFIER_COLUMNS.has(column)
+    ? readIdentifier(scope.ctx, found, path(scope, column), max)
+    : readText(scope.ctx, found, path(scope, column), max);
 }
 
 export function date(scope: Scope, column: CsvColumn): string | undefined {

@@ -18,13 +18,15 @@ export function columnPath(name: string): string {
 
 /** An unknown column is never read: its name only decides which warning says so. */
 function dropUnknown(ctx: TranslationContext, name: string, position: number): void {
+  // The warning names the column by its position: a header cell is the sender's text and can
+  // hold anything, so it is never repeated back.
+  const where = columnPath(String(position));
   const normalised = normalise(name);
-  if (normalised === '') ctx.warn('UNKNOWN_FIELD_IGNORED', columnPath(String(position)));
-  else if (SENSITIVE_NAME_PARTS.some((part) => normalised.includes(part)))
-    ctx.warn('SENSITIVE_FIELD_DROPPED', columnPath(name));
-  else if (FREE_TEXT_NAME_PARTS.some((part) => normalised.includes(part)))
-    ctx.warn('FREE_TEXT_DROPPED', columnPath(name));
-  else ctx.warn('UNKNOWN_FIELD_IGNORED', columnPath(name));
+  if (SENSITIVE_NAME_PARTS.some((part) => normalised.includes(part)))
+    ctx.warn('SENSITIVE_FIELD_DROPPED', where);
+  else if (normalised !== '' && FREE_TEXT_NAME_PARTS.some((part) => normalised.includes(part)))
+    ctx.warn('FREE_TEXT_DROPPED', where);
+  else ctx.warn('UNKNOWN_FIELD_IGNORED', where);
 }
 
 /**

@@ -70,6 +70,14 @@ export const MASTER_DATA_COLUMNS: readonly CsvColumn[] = [
 ];
 
 /** Longest accepted value (in characters), as the canonical schema allows. */
+/** Columns holding ids: no spaces, so they cannot carry a sentence of free text. */
+export const IDENTIFIER_COLUMNS: ReadonlySet<CsvColumn> = new Set<CsvColumn>([
+  'mutatie_id',
+  'personeelsnummer',
+  'verzuim_id',
+  'dienstverband',
+]);
+
 export const MAX_LENGTH: Readonly<Partial<Record<CsvColumn, number>>> = {
   mutatie_id: 128,
   personeelsnummer: 64,

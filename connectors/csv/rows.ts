@@ -4,6 +4,7 @@
 import {
   absenceEvent,
   lookupCode,
+  notAfterReceipt,
   parseInstant,
   parsePercentage,
   TranslationContext,
@@ -22,8 +23,6 @@ import {
 } from './mappings';
 import { masterOf } from './master-data';
 import type { CsvColumn, CsvKind, CsvRow, TranslatedRow } from './types';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function kindOf(scope: Scope): CsvKind | undefined {
   const found = text(scope, 'soort', true);
@@ -51,21 +50,17 @@ function sequenceOf(scope: Scope): number | undefined {
 }
 
 /** The row's tijdstip; more than a day after receipt is a typing error, not a fact to order by. */
-function timeOf(scope: Scope, receivedAt: number): { time: string; order: number } | undefined {
+function timeOf(scope: Scope, receivedAt: string): { time: string; order: number } | undefined {
   const found = text(scope, 'tijdstip', true);
-  const time =
+  const parsed =
     found === undefined
       ? undefined
       : parseInstant(scope.ctx, found, path(scope, 'tijdstip'), { allowDutch: true });
-  if (time === undefined) return undefined;
-  const order = Date.parse(time);
-  if (order > receivedAt + DAY_MS)
-    return scope.ctx.issue(
-      'INCONSISTENT_PAYLOAD',
-      path(scope, 'tijdstip'),
-      'lies more than a day after the file was received',
-    );
-  return { time, order };
+  const time =
+    parsed === undefined
+      ? undefined
+      : notAfterReceipt(scope.ctx, parsed, receivedAt, path(scope, 'tijdstip'));
+  return time === undefined ? undefined : { time, order: Date.parse(time) };
 }
 
 /** percentage + ingangsdatum; a sick report's percentage applies from the first sick day by default. */
@@ -194,7 +189,7 @@ export function translateRow(
 ): TranslatedRow | undefined {
   const scope: Scope = { ctx: new TranslationContext(), row };
   const mutationId = text(scope, 'mutatie_id', true);
-  const at = timeOf(scope, Date.parse(message.receivedAt));
+  const at = timeOf(scope, message.receivedAt);
   const externalId = text(scope, 'personeelsnummer', true);
   const kind = kindOf(scope);
   const caseId = text(scope, 'verzuim_id', true);

@@ -61,9 +61,9 @@ describe('sivi-verzuim adapter', () => {
     expect(result.outcome).to.equal('translated');
     if (result.outcome === 'translated')
       expect(result.events.map((e) => e.subject)).to.deep.equal([
-        '1042',
         'VZ-1042-20261116',
         'VZ-1042-20261201',
+        '1042',
       ]);
   });
 

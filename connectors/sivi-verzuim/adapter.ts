@@ -7,8 +7,11 @@ import {
   defineConnector,
   employeeUpsertedEvent,
   isTime,
+  notAfterReceipt,
   parseBsn,
   parseXml,
+  readIdentifier,
+  readText,
   rejected,
   TranslationContext,
 } from '../../src/connector-sdk';
@@ -26,7 +29,11 @@ import { translateVrzm } from './verzuim';
 const ROOT = '/Verzuimmeldingen';
 
 /** The message's own time (AandatBr + AantijdBr, Netherlands time). */
-function messageTime(ctx: TranslationContext, header: SiviBerichtAlgemeen): string | undefined {
+function messageTime(
+  ctx: TranslationContext,
+  header: SiviBerichtAlgemeen,
+  receivedAt: string,
+): string | undefined {
   const path = `${ROOT}/BrAlg`;
   const code = required(ctx, header.BrCd, `${path}/BrCd`);
   if (code !== undefined && code !== MESSAGE_CODE)
@@ -52,7 +59,8 @@ function messageTime(ctx: TranslationContext, header: SiviBerichtAlgemeen): stri
   const time = required(ctx, header.AantijdBr, `${path}/AantijdBr`);
   if (time !== undefined && !isTime(time))
     return ctx.issue('INVALID_DATE', `${path}/AantijdBr`, 'not a valid time (expected HH:MM:SS)');
-  return date !== undefined && time !== undefined ? amsterdamInstant(date, time) : undefined;
+  if (date === undefined || time === undefined) return undefined;
+  return notAfterReceipt(ctx, amsterdamInstant(date, time), receivedAt, `${path}/AandatBr`);
 }
 
 function masterData(
@@ -67,20 +75,26 @@ function masterData(
   if (bsn !== undefined) data.bsn = bsn;
   const birthDate = optionalDate(ctx, employee.Gebdat, `${path}/Gebdat`);
   if (birthDate !== undefined) data.birthDate = birthDate;
-  const names: [keyof EmployeeMasterData, unknown][] = [
-    ['initials', employee.Voorl],
-    ['givenName', employee.Roepnaam],
-    ['familyNamePrefix', employee.Voorv],
-    ['familyName', employee.SignNm],
+  // Lengths are the canonical schema's: a longer name is the sender's problem, reported as such.
+  const names: [keyof EmployeeMasterData, keyof SiviWerknemer, number][] = [
+    ['initials', 'Voorl', 20],
+    ['givenName', 'Roepnaam', 100],
+    ['familyNamePrefix', 'Voorv', 20],
+    ['familyName', 'SignNm', 200],
   ];
-  for (const [field, value] of names) {
-    const found = text(value);
-    if (found !== undefined) data[field] = found;
+  for (const [field, element, maxLength] of names) {
+    const found = text(employee[element]);
+    const checked =
+      found === undefined ? undefined : readText(ctx, found, `${path}/${element}`, maxLength);
+    if (checked !== undefined) data[field] = checked;
   }
   return data;
 }
 
-/** What the Vrzm element says happened; the structure (EndVrzmJN + DatHrstld) backs the code. */
+/**
+ * One employee: an absence event per Vrzm of each employment, then the master data (absences first,
+ * so a new employee's dossier is created shared rather than placed in the vault and shared after).
+ */
 function translateEmployee(
   ctx: TranslationContext,
   message: InboundMessage,
@@ -89,16 +103,23 @@ function translateEmployee(
   path: string,
 ): CanonicalEvent[] {
   const employments = employee.Dnstvbnd ?? [];
-  const externalId = text(employee.IdWrknmr) ?? text(employments[0]?.PersNr);
-  if (externalId === undefined) {
+  const [raw, rawPath] =
+    text(employee.IdWrknmr) !== undefined
+      ? [text(employee.IdWrknmr), `${path}/IdWrknmr`]
+      : [text(employments[0]?.PersNr), `${path}/Dnstvbnd/0/PersNr`];
+  if (raw === undefined) {
     ctx.issue('MISSING_FIELD', `${path}/IdWrknmr`, 'the employee needs IdWrknmr or a PersNr');
     return [];
   }
-  const events: CanonicalEvent[] = [
-    employeeUpsertedEvent(message, { time, employee: masterData(ctx, employee, externalId, path) }),
-  ];
+  const externalId = readIdentifier(ctx, raw, rawPath, 64);
+  if (externalId === undefined) return [];
+  const events: CanonicalEvent[] = [];
   employments.forEach((employment, k) => {
-    const employmentId = text(employment.IdDnstvbnd);
+    const rawEmployment = text(employment.IdDnstvbnd);
+    const employmentId =
+      rawEmployment === undefined
+        ? undefined
+        : readIdentifier(ctx, rawEmployment, `${path}/Dnstvbnd/${k}/IdDnstvbnd`, 64);
     (employment.Vrzm ?? []).forEach((vrzm, l) => {
       const event = translateVrzm(
         ctx,
@@ -109,6 +130,9 @@ function translateEmployee(
       if (event !== undefined) events.push(event);
     });
   });
+  events.push(
+    employeeUpsertedEvent(message, { time, employee: masterData(ctx, employee, externalId, path) }),
+  );
   return events;
 }
 
@@ -127,7 +151,7 @@ function translate(message: InboundMessage): TranslateResult {
     ]);
   }
   const ctx = new TranslationContext();
-  const time = messageTime(ctx, root.BrAlg ?? {});
+  const time = messageTime(ctx, root.BrAlg ?? {}, message.receivedAt);
   const employers = root.Wrkgvr ?? [];
   if (employers.length === 0)
     ctx.issue('MISSING_FIELD', `${ROOT}/Wrkgvr`, 'the message has no employer');

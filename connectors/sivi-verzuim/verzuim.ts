@@ -1,5 +1,5 @@
 // One Vrzm element (an absence record of one employment) → one canonical absence event.
-import { absenceEvent, lookupCode, parsePercentage } from '../../src/connector-sdk';
+import { absenceEvent, lookupCode, parsePercentage, readIdentifier } from '../../src/connector-sdk';
 import type {
   AbsenceData,
   AbsenceEventType,
@@ -130,6 +130,12 @@ const REQUIRED_BY_TYPE: readonly [
     'IngdatMutVrzm',
     'a new percentage needs the date it applies from',
   ],
+  [
+    'nl.datakluis.absence.corrected',
+    (v) => text(v.PrcVrzm) !== undefined && text(v.IngdatMutVrzm) === undefined,
+    'IngdatMutVrzm',
+    'a corrected percentage needs the date it applies from',
+  ],
 ];
 
 function checkFacts(
@@ -175,7 +181,9 @@ export function translateVrzm(
   path: string,
 ): CanonicalEvent | undefined {
   const type = eventType(ctx, vrzm, path);
-  const caseId = required(ctx, vrzm.VrzmgvlId, `${path}/VrzmgvlId`);
+  const rawCaseId = required(ctx, vrzm.VrzmgvlId, `${path}/VrzmgvlId`);
+  const caseId =
+    rawCaseId === undefined ? undefined : readIdentifier(ctx, rawCaseId, `${path}/VrzmgvlId`, 128);
   const sequenceText = required(ctx, vrzm.VrzmgvlVnrMld, `${path}/VrzmgvlVnrMld`);
   const sequence =
     sequenceText !== undefined && /^[0-9]{1,9}$/.test(sequenceText)

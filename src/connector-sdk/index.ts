@@ -26,6 +26,7 @@ export { parseCsv } from './helpers/csv';
 export type { CsvTable } from './helpers/csv';
 export {
   amsterdamInstant,
+  notAfterReceipt,
   dutchDate,
   isoDate,
   isTime,
@@ -36,5 +37,6 @@ export { absenceEvent, employeeUpsertedEvent } from './helpers/envelope';
 export type { AbsenceEventInput } from './helpers/envelope';
 export { deterministicEventId, uuidV5 } from './helpers/event-id';
 export { parsePercentage } from './helpers/percentage';
+export { readIdentifier, readText } from './helpers/text';
 export { parseXml } from './helpers/xml';
 export type { XmlNode, XmlValue } from './helpers/xml';

@@ -40,16 +40,40 @@ const SCALAR_FACTS = [
   'safetyNet',
 ] as const;
 
-/** Order of occurrence: the source's sequence numbers when every event has one, else their time. */
+/** At the same moment, facts follow their natural order: a report before what changes it. */
+const TYPE_RANK: Readonly<Record<AbsenceEventType, number>> = {
+  'nl.datakluis.absence.reported': 0,
+  'nl.datakluis.absence.changed': 1,
+  'nl.datakluis.absence.recovered': 2,
+  'nl.datakluis.absence.corrected': 3,
+  'nl.datakluis.absence.withdrawn': 4,
+};
+
+function byTime(a: CaseEventRecord, b: CaseEventRecord): number {
+  const time = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  if (time !== 0) return time;
+  const rank = TYPE_RANK[a.type] - TYPE_RANK[b.type];
+  if (rank !== 0) return rank;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+/**
+ * Order of occurrence. The source's sequence numbers are the truth where it gives them (clocks at
+ * the source can be wrong); events without a number are merged into that chain by their time. Ties
+ * are broken by the natural order of the facts, then by id, so the order never depends on arrival.
+ */
 export function orderOfOccurrence(events: readonly CaseEventRecord[]): CaseEventRecord[] {
-  const bySequence = events.every((e) => e.sequence !== null);
-  return [...events].sort((a, b) => {
-    if (bySequence && a.sequence !== b.sequence) return (a.sequence ?? 0) - (b.sequence ?? 0);
-    const time = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
-    if (time !== 0) return time;
-    if (a.sequence !== b.sequence) return (a.sequence ?? 0) - (b.sequence ?? 0);
-    return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
-  });
+  const sequenced = events
+    .filter((e) => e.sequence !== null)
+    .sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0) || byTime(a, b));
+  const timed = events.filter((e) => e.sequence === null).sort(byTime);
+  const ordered: CaseEventRecord[] = [];
+  let next = 0;
+  for (const event of sequenced) {
+    while (next < timed.length && byTime(timed[next]!, event) < 0) ordered.push(timed[next++]!);
+    ordered.push(event);
+  }
+  return [...ordered, ...timed.slice(next)];
 }
 
 function mergeFacts(
@@ -63,7 +87,11 @@ function mergeFacts(
     if (value !== undefined) (state as unknown as Record<string, unknown>)[key] = value;
   }
   if (facts.incapacity === undefined) return;
-  if (replaceTimeline) timeline.clear();
+  if (replaceTimeline) {
+    // A correction replaces the timeline from its first corrected day on; earlier steps stand.
+    const from = facts.incapacity.map((step) => step.from).sort()[0] ?? '';
+    for (const day of [...timeline.keys()]) if (day >= from) timeline.delete(day);
+  }
   for (const step of facts.incapacity) timeline.set(step.from, step.percentage);
 }
 
@@ -82,6 +110,25 @@ function compactTimeline(timeline: Map<string, number>): CaseState['steps'] {
   return steps;
 }
 
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Full recovery means 0 % from the first day back; when the source said only that the case ended,
+ * the timeline gets that step, so it never shows an incapacity running on past the recovery.
+ */
+function addRecoveryStep(state: CaseState, timeline: Map<string, number>): void {
+  if (state.status !== 'RECOVERED') return;
+  const back =
+    state.recoveryDate ??
+    (state.lastSickDay === undefined ? undefined : nextDay(state.lastSickDay));
+  if (back === undefined || [...timeline.keys()].some((day) => day >= back)) return;
+  timeline.set(back, 0);
+}
+
 /** The case state after all `events`, whatever order they are given in. */
 export function foldCase(events: readonly CaseEventRecord[]): CaseState {
   const state: CaseState = { status: 'OPEN', reportReceived: false, steps: [] };
@@ -90,6 +137,11 @@ export function foldCase(events: readonly CaseEventRecord[]): CaseState {
     if (event.type === 'nl.datakluis.absence.reported') state.reportReceived = true;
     mergeFacts(state, event.facts, timeline, event.type === 'nl.datakluis.absence.corrected');
     state.status = nextStatus(state.status, event.type);
+  }
+  addRecoveryStep(state, timeline);
+  // Steps before the first day of absence (after a corrected start) describe nothing.
+  if (state.startDate !== undefined) {
+    for (const day of [...timeline.keys()]) if (day < state.startDate) timeline.delete(day);
   }
   state.steps = compactTimeline(timeline);
   return state;

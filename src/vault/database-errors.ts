@@ -14,17 +14,33 @@ const PERMANENT_PRISMA_CODES = new Set([
   'P2020',
   'P2023',
 ]);
-// PostgreSQL SQLSTATE classes of bad data (22: data exception, 23: integrity violation).
-const PERMANENT_SQLSTATE_CLASSES = ['22', '23'];
 
-function codeOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
+/** PostgreSQL SQLSTATEs of bad data (class 22 data exception, 23 integrity) except a unique race. */
+function isPermanentSqlState(code: string): boolean {
+  return /^(22|23)[0-9A-Z]{3}$/.test(code) && code !== '23505';
+}
+
+/**
+ * Every error code in the chain: Prisma's own (`P20xx`), and the database's SQLSTATE that Prisma's
+ * driver adapter keeps in `meta.driverAdapterError.cause`, and any `cause` below.
+ */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  const queue: unknown[] = [error];
+  for (let seen = 0; queue.length > 0 && seen < 10; seen += 1) {
+    const current = queue.shift();
+    if (typeof current !== 'object' || current === null) continue;
+    const record = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
+    for (const code of [record.code, record.originalCode])
+      if (typeof code === 'string') codes.push(code);
+    queue.push(record.cause, record.meta?.driverAdapterError);
   }
-  return undefined;
+  return codes;
 }
 
 /**
@@ -34,21 +50,26 @@ function codeOf(error: unknown): string | undefined {
  * then dead-lettered rather than dropped.
  */
 export function classifyDatabaseError(error: unknown): TransientError | PermanentError {
-  const code = codeOf(error);
-  if (
-    code !== undefined &&
-    (PERMANENT_PRISMA_CODES.has(code) ||
-      (/^[0-9A-Z]{5}$/.test(code) &&
-        PERMANENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)) &&
-        code !== '23505'))
-  ) {
-    return new PermanentError('DATABASE_REJECTED', `the database refused the data (${code})`, {
+  const codes = codesOf(error);
+  const name = error instanceof Error ? error.name : '';
+  if (codes.length === 0 && !name.startsWith('Prisma') && name !== 'DriverAdapterError') {
+    // Not the database at all: a bug. Retrying cannot help; support replays it after the fix.
+    return new PermanentError('INTERNAL_ERROR', 'unexpected failure while applying the event', {
       cause: error,
     });
   }
+  const permanent = codes.find(
+    (code) => PERMANENT_PRISMA_CODES.has(code) || isPermanentSqlState(code),
+  );
+  if (permanent !== undefined) {
+    return new PermanentError('DATABASE_REJECTED', `the database refused the data (${permanent})`, {
+      cause: error,
+    });
+  }
+  const shown = codes[0];
   return new TransientError(
     'DATABASE_UNAVAILABLE',
-    `database operation failed${code === undefined ? '' : ` (${code})`}`,
+    `database operation failed${shown === undefined ? '' : ` (${shown})`}`,
     { cause: error },
   );
 }

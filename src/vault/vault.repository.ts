@@ -114,18 +114,18 @@ export async function updateMasterData(
 export async function lockOrCreateCase(
   tx: Tx,
   input: { employerId: string; dossierId: string; connectorId: string; sourceCaseId: string },
-): Promise<{ id: string; created: boolean }> {
+): Promise<{ id: string; dossierId: string; created: boolean }> {
   const created = await tx.$executeRaw`
     INSERT INTO absence_cases (id, employer_id, dossier_id, connector_id, source_case_id, status)
     VALUES (${randomUUID()}::uuid, ${input.employerId}, ${input.dossierId}::uuid, ${input.connectorId}, ${input.sourceCaseId}, 'OPEN')
     ON CONFLICT (employer_id, connector_id, source_case_id) DO NOTHING`;
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id::text AS id FROM absence_cases
+  const rows = await tx.$queryRaw<{ id: string; dossier_id: string }[]>`
+    SELECT id::text AS id, dossier_id::text AS dossier_id FROM absence_cases
     WHERE employer_id = ${input.employerId} AND connector_id = ${input.connectorId} AND source_case_id = ${input.sourceCaseId}
     FOR UPDATE`;
   const row = rows[0];
   if (row === undefined) throw new Error('case vanished inside its own transaction');
-  return { id: row.id, created: created === 1 };
+  return { id: row.id, dossierId: row.dossier_id, created: created === 1 };
 }
 
 export async function addCaseEvent(

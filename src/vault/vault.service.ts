@@ -136,6 +136,14 @@ export class VaultService {
       connectorId,
       sourceCaseId: event.data.case.caseId,
     });
+    if (absenceCase.dossierId !== dossier.id) {
+      // A source case id names one employee's absence; another employee under the same id is a
+      // mistake at the source, and applying it would rewrite someone else's case.
+      throw new PermanentError(
+        'CASE_OF_OTHER_EMPLOYEE',
+        'the case id is already used for another employee of this employer',
+      );
+    }
     await repo.addCaseEvent(tx, {
       caseId: absenceCase.id,
       eventId: event.id,

@@ -124,8 +124,8 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
     expect(result.status).to.equal(202);
     expect(result.body.correlationId).to.equal('abc-123');
     expect(publisher.published.map((m) => m.routingKey)).to.deep.equal([
-      'sivi-verzuim.employee.upserted',
       'sivi-verzuim.absence.reported',
+      'sivi-verzuim.employee.upserted',
     ]);
     expect(publisher.published.every((m) => m.correlationId === 'abc-123')).to.equal(true);
   });

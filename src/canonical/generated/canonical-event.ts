@@ -34,7 +34,7 @@ export type Datacontenttype = 'application/json';
  */
 export type EmployerId = string;
 /**
- * The employee's number in the HR system (personnel number), always a string so leading zeros survive.
+ * The employee's number in the HR system (personnel number), always a string so leading zeros survive. No spaces or control characters.
  */
 export type ExternalEmployeeId = string;
 /**
@@ -85,6 +85,9 @@ export interface EmployeeRef {
  * The absence case (verzuimgeval) in the HR system. sequence orders the messages about one case where the source numbers them (SIVI VrzmgvlVnrMld).
  */
 export interface CaseRef {
+  /**
+   * The case id in the HR system: no spaces or control characters.
+   */
   caseId: string;
   sequence?: number;
 }

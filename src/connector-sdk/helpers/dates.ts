@@ -147,3 +147,25 @@ export function parseInstant(
   if (dutch) ctx.warn('DUTCH_DATE_FORMAT', path);
   return amsterdamInstant(date, time);
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant, unless it lies more than a day after the gateway received the message: that is a
+ * typing error at the source (a year 2062), not a fact to order by. INCONSISTENT_PAYLOAD then.
+ */
+export function notAfterReceipt(
+  ctx: TranslationContext,
+  instant: string,
+  receivedAt: string,
+  path: string,
+): string | undefined {
+  if (Date.parse(instant) > Date.parse(receivedAt) + DAY_MS) {
+    return ctx.issue(
+      'INCONSISTENT_PAYLOAD',
+      path,
+      'lies more than a day after the message was received',
+    );
+  }
+  return instant;
+}

@@ -39,17 +39,16 @@ export function absenceEvent(message: InboundMessage, input: AbsenceEventInput):
 }
 
 /**
- * Builds an `employee.upserted` event. Its id is derived from the master data itself, so the same
- * data sent again is one effect and changed data is a new fact.
+ * Builds an `employee.upserted` event. Its id is derived from the master data and its time: the same
+ * data sent again is one effect, and data that changes back later (A, B, A) is a new fact each time.
  */
 export function employeeUpsertedEvent(
   message: InboundMessage,
   input: { time: string; employee: EmployeeMasterData },
 ): CanonicalEvent {
   const type = 'nl.datakluis.employee.upserted';
-  const sourceKey = JSON.stringify(
-    Object.entries(input.employee).sort(([a], [b]) => a.localeCompare(b)),
-  );
+  const fields = Object.entries(input.employee).sort(([a], [b]) => a.localeCompare(b));
+  const sourceKey = JSON.stringify([input.time, fields]);
   return {
     specversion: '1.0',
     id: deterministicEventId(message.employerId, message.connectorId, type, sourceKey),

@@ -130,3 +130,101 @@ describe('absence case fold', () => {
     ]);
   });
 });
+
+describe('absence case fold: ties, mixed sources and corrections', () => {
+  const at = '2026-11-16T09:00:00+01:00';
+  const report: CaseEventRecord = {
+    eventId: 'ffff',
+    type: 'nl.datakluis.absence.reported',
+    sequence: null,
+    occurredAt: at,
+    facts: { startDate: '2026-11-16', incapacity: [{ from: '2026-11-16', percentage: 100 }] },
+  };
+  const correction: CaseEventRecord = {
+    eventId: '0000',
+    type: 'nl.datakluis.absence.corrected',
+    sequence: null,
+    occurredAt: at,
+    facts: { incapacity: [{ from: '2026-11-16', percentage: 80 }] },
+  };
+
+  it('a report and its correction at the same moment: the correction comes after, whatever the ids or arrival', () => {
+    expect(foldCase([report, correction]).steps).to.deep.equal([
+      { from: '2026-11-16', percentage: 80 },
+    ]);
+    expect(foldCase([correction, report]).steps).to.deep.equal([
+      { from: '2026-11-16', percentage: 80 },
+    ]);
+  });
+
+  it('an event without a sequence number is merged by time, not sorted before numbered ones', () => {
+    expect(foldCase([{ ...report, sequence: 1 }, correction]).steps).to.deep.equal([
+      { from: '2026-11-16', percentage: 80 },
+    ]);
+  });
+
+  it('sequence numbers win over a wrong clock, also when an unnumbered event joins later', () => {
+    const first: CaseEventRecord = {
+      ...report,
+      sequence: 1,
+      occurredAt: '2026-11-23T09:00:00+01:00',
+    };
+    const change: CaseEventRecord = {
+      eventId: 'c',
+      type: 'nl.datakluis.absence.changed',
+      sequence: 2,
+      occurredAt: '2026-11-23T08:59:00+01:00',
+      facts: { incapacity: [{ from: '2026-11-23', percentage: 50 }] },
+    };
+    const prognosis: CaseEventRecord = {
+      eventId: 'p',
+      type: 'nl.datakluis.absence.changed',
+      sequence: null,
+      occurredAt: '2026-11-25T10:00:00+01:00',
+      facts: { expectedReturnDate: '2026-12-14' },
+    };
+    expect(foldCase([first, change]).steps.at(-1)).to.deep.equal({
+      from: '2026-11-23',
+      percentage: 50,
+    });
+    expect(foldCase([first, change, prognosis]).steps.at(-1)).to.deep.equal({
+      from: '2026-11-23',
+      percentage: 50,
+    });
+  });
+
+  it('a correction replaces the timeline from its first day on and keeps the steps before', () => {
+    const change: CaseEventRecord = {
+      eventId: 'c',
+      type: 'nl.datakluis.absence.changed',
+      sequence: 2,
+      occurredAt: '2026-11-23T09:00:00+01:00',
+      facts: { incapacity: [{ from: '2026-11-23', percentage: 50 }] },
+    };
+    const fix: CaseEventRecord = {
+      eventId: 'x',
+      type: 'nl.datakluis.absence.corrected',
+      sequence: 3,
+      occurredAt: '2026-11-24T09:00:00+01:00',
+      facts: { incapacity: [{ from: '2026-11-23', percentage: 60 }] },
+    };
+    expect(foldCase([{ ...report, sequence: 1 }, change, fix]).steps).to.deep.equal([
+      { from: '2026-11-16', percentage: 100 },
+      { from: '2026-11-23', percentage: 60 },
+    ]);
+  });
+
+  it('a recovery without a percentage ends the timeline at 0 % on the first day back', () => {
+    const recovery: CaseEventRecord = {
+      eventId: 'r',
+      type: 'nl.datakluis.absence.recovered',
+      sequence: null,
+      occurredAt: '2026-12-02T08:00:00+01:00',
+      facts: { lastSickDay: '2026-12-01' },
+    };
+    expect(foldCase([report, recovery]).steps).to.deep.equal([
+      { from: '2026-11-16', percentage: 100 },
+      { from: '2026-12-02', percentage: 0 },
+    ]);
+  });
+});
