@@ -89,3 +89,64 @@ describe('sivi-verzuim adapter', () => {
     expect(wrongRoot.outcome === 'rejected' && wrongRoot.reason).to.equal('MALFORMED_PAYLOAD');
   });
 });
+
+describe('sivi-verzuim adapter: hostile XML is refused as malformed, never a crash', () => {
+  const refused = (body: string): string | undefined => {
+    const result = siviVerzuimAdapter.translate(message(body));
+    return result.outcome === 'rejected' ? result.reason : result.outcome;
+  };
+
+  it('refuses a DOCTYPE (external or parameter entities)', () => {
+    expect(
+      refused(
+        `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Verzuimmeldingen>&e;</Verzuimmeldingen>`,
+      ),
+    ).to.equal('MALFORMED_PAYLOAD');
+    expect(refused(`<!DOCTYPE x [<!ENTITY % p "x">]><Verzuimmeldingen/>`)).to.equal(
+      'MALFORMED_PAYLOAD',
+    );
+  });
+
+  it('refuses very deep nesting and prototype-named elements without throwing', () => {
+    const deep = `${'<a>'.repeat(2000)}x${'</a>'.repeat(2000)}`;
+    expect(() => refused(`<Verzuimmeldingen>${deep}</Verzuimmeldingen>`)).not.to.throw();
+    expect(() =>
+      refused(
+        '<Verzuimmeldingen><__proto__><x>1</x></__proto__><constructor>2</constructor></Verzuimmeldingen>',
+      ),
+    ).not.to.throw();
+    expect(
+      refused('<Verzuimmeldingen><__proto__><x>1</x></__proto__></Verzuimmeldingen>'),
+    ).to.be.oneOf(['MALFORMED_PAYLOAD', 'MISSING_FIELD']);
+  });
+
+  it('refuses spaces in ids (a sentence does not fit an id field), with the path and without the text', () => {
+    const result = siviVerzuimAdapter.translate(
+      message(
+        sample.replace(
+          '<VrzmgvlId>VZ-1042-20261116</VrzmgvlId>',
+          '<VrzmgvlId>griep na val</VrzmgvlId>',
+        ),
+      ),
+    );
+    expect(
+      result.outcome === 'rejected' &&
+        result.issues.map((i) => [i.reason, i.path.split('/').pop()]),
+    ).to.deep.equal([['INVALID_VALUE', 'VrzmgvlId']]);
+    expect(JSON.stringify(result)).not.to.contain('griep');
+  });
+
+  it('never lets a control character through into a name', () => {
+    const result = siviVerzuimAdapter.translate(
+      message(sample.replace('<SignNm>Vries</SignNm>', '<SignNm>Vr\u0001ies</SignNm>')),
+    );
+    expect(result.outcome).to.equal('rejected');
+  });
+
+  it('refuses a message dated far in the future (a typing error would freeze the master data)', () => {
+    const result = siviVerzuimAdapter.translate(
+      message(sample.replace('<AandatBr>2026-11-16</AandatBr>', '<AandatBr>2062-11-16</AandatBr>')),
+    );
+    expect(result.outcome === 'rejected' && result.reason).to.equal('INCONSISTENT_PAYLOAD');
+  });
+});

@@ -1,5 +1,5 @@
 // Wires the ingress process: registry, credentials, publisher connection, HTTP app.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
 import { connectorModules } from '../../connectors';
 import type { GatewayConfig } from '../config/env';
@@ -53,7 +53,16 @@ export async function startIngress(
     server,
     publisher,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop taking requests; let keep-alive clients go (idle ones now, busy ones after their
+      // answer), and cut what is left after a deadline so a stream of requests cannot keep us up.
+      server.prependListener('request', (_req, res: ServerResponse) =>
+        res.setHeader('Connection', 'close'),
+      );
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), 5000);
+      await closed;
+      clearTimeout(deadline);
       await connection.stop();
       await db.$disconnect();
     },

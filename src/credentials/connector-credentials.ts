@@ -64,10 +64,12 @@ export class CredentialStore implements CredentialVerifier {
     const expected = Buffer.from(row.secretHash, 'hex');
     const actual = Buffer.from(hashSecret(match[2] ?? ''), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    // Last use is bookkeeping: it must never fail or slow down the request.
-    void this.db.connectorCredential
-      .update({ where: { id }, data: { lastUsedAt: new Date() } })
-      .catch(() => undefined);
+    // Last use is bookkeeping: at most once a minute per credential, and never in the request's way.
+    if (row.lastUsedAt === null || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+      void this.db.connectorCredential
+        .update({ where: { id }, data: { lastUsedAt: new Date() } })
+        .catch(() => undefined);
+    }
     return { credentialId: id, employerId: row.employerId, connectorId: row.connectorId };
   }
 }

@@ -19,14 +19,19 @@ export interface AppDeps extends MessagesRouterDeps {
 
 /** body-parser's errors carry a `type`; map the ones a sender can cause to our codes. */
 function bodyParserProblem(error: unknown): Problem | undefined {
-  const type = (error as { type?: unknown }).type;
-  const limit = (error as { limit?: unknown }).limit;
+  const { type, limit, status } = error as { type?: unknown; limit?: unknown; status?: unknown };
   if (type === 'entity.too.large')
     return typeof limit === 'number' ? tooLarge(limit) : problem('PAYLOAD_TOO_LARGE');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
-    return problem('UNSUPPORTED_MEDIA_TYPE');
+  if (type === 'charset.unsupported') return problem('UNSUPPORTED_CHARSET');
+  if (type === 'encoding.unsupported')
+    return problem('UNSUPPORTED_MEDIA_TYPE', {
+      detail: 'This Content-Encoding is not supported; send gzip, deflate or no encoding.',
+    });
   if (type === 'request.aborted' || type === 'request.size.invalid')
     return problem('EMPTY_BODY', { detail: 'The body was not received completely.' });
+  // Any other client error while reading the body (bytes that do not match their Content-Encoding).
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return problem('UNREADABLE_BODY');
   return undefined;
 }
 
@@ -64,7 +69,8 @@ export function createApp(deps: AppDeps): express.Express {
         : context.log.info.bind(context.log);
     log('request refused', {
       method: req.method,
-      path: req.path,
+      // The route, not the raw path: a path is the caller's text and can hold anything.
+      route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched',
       status: answer.status,
       code: answer.code,
       ...(known === undefined ? errorFields(error) : {}),

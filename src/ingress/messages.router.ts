@@ -41,7 +41,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 async function authenticate(req: Request, deps: MessagesRouterDeps): Promise<VerifiedCredential> {
   const header = req.get('authorization') ?? '';
   const token = /^Bearer (\S+)$/i.exec(header)?.[1];
-  const credential = token === undefined ? null : await deps.credentials.verify(token);
+  let credential: VerifiedCredential | null;
+  try {
+    credential = token === undefined ? null : await deps.credentials.verify(token);
+  } catch {
+    throw new ProblemError(
+      problem('TEMPORARILY_UNAVAILABLE', { retryAfterSeconds: deps.retryAfterSeconds }),
+    );
+  }
   if (credential === null) throw new ProblemError(problem('UNAUTHENTICATED'));
   return credential;
 }
@@ -75,6 +82,7 @@ function checkContentType(req: Request, connector: RegisteredConnector): string 
     );
   }
   const charset = params
+    .map((p) => p.replace(/\s*=\s*/, '='))
     .find((p) => p.startsWith('charset='))
     ?.slice('charset='.length)
     .replace(/"/g, '');

@@ -49,11 +49,23 @@ export const INGRESS_PROBLEMS = {
       'The message body contains bytes that are not valid UTF-8. Export or save the file as UTF-8 (in Excel: "CSV UTF-8").',
   },
   EMPTY_BODY: { status: 400, title: 'Empty message', detail: 'The message body is empty.' },
+  TEMPORARILY_UNAVAILABLE: {
+    status: 503,
+    title: 'Temporarily unavailable',
+    detail:
+      'The gateway cannot check credentials right now (its database does not answer). Retry later with the same message.',
+  },
+  UNREADABLE_BODY: {
+    status: 400,
+    title: 'Body could not be read',
+    detail:
+      'The body could not be read as sent (for example a Content-Encoding that does not match the bytes).',
+  },
   BROKER_UNAVAILABLE: {
     status: 503,
     title: 'Temporarily unavailable',
     detail:
-      'The message could not be stored safely right now; nothing was accepted. Retry later with the same message.',
+      'The message was not accepted as a whole (a part may have been stored). Retry later with the same message: a resend has one effect.',
   },
   INTERNAL_ERROR: {
     status: 500,
@@ -69,9 +81,20 @@ export function problem(code: IngressProblemCode, overrides: Partial<Problem> = 
   return { code, ...INGRESS_PROBLEMS[code], ...overrides };
 }
 
+/** At most this many issues are listed: enough to fix a file, not a megabyte of answer. */
+export const MAX_ISSUES = 100;
+
 const toIssues = (
   issues: readonly AdapterIssue[] | readonly { reason: string; path: string; message: string }[],
-) => issues.map((issue) => ({ code: issue.reason, path: issue.path, detail: issue.message }));
+) =>
+  issues
+    .slice(0, MAX_ISSUES)
+    .map((issue) => ({ code: issue.reason, path: issue.path, detail: issue.message }));
+
+const countText = (count: number): string =>
+  count > MAX_ISSUES
+    ? `${count} problems in the message; the first ${MAX_ISSUES} are listed`
+    : `${count} problem(s) in the message; see issues`;
 
 export function tooLarge(limitBytes: number): Problem {
   return problem('PAYLOAD_TOO_LARGE', {
@@ -87,7 +110,7 @@ export function problemForRun(result: RunResult): Problem | undefined {
       status: malformed ? 400 : 422,
       code: result.reason,
       title: malformed ? 'Malformed message' : 'Message rejected',
-      detail: `${result.issues.length} problem(s) in the message; see issues. Nothing was accepted.`,
+      detail: `${countText(result.issues.length)}. Nothing was accepted.`,
       issues: toIssues(result.issues),
     };
   }

@@ -58,7 +58,20 @@ export class BrokerConnection {
 
   /** Connects in the background, retrying until it works (for long-running processes). */
   startInBackground(): void {
-    this.connectOnce().catch(() => this.scheduleReconnect());
+    this.connectOnce().catch((error: unknown) => {
+      this.logFailure('broker connection failed; retrying', error);
+      this.scheduleReconnect();
+    });
+  }
+
+  /** Broker and client error texts name queues and codes, never message content: log them. */
+  private logFailure(message: string, error: unknown): void {
+    this.options.logger.warn(message, {
+      connection: this.options.name,
+      attempt: this.attempt,
+      ...errorFields(error),
+      reason: error instanceof Error ? error.message : String(error),
+    });
   }
 
   async stop(): Promise<void> {
@@ -117,11 +130,7 @@ export class BrokerConnection {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.connectOnce().catch((error: unknown) => {
-        this.options.logger.warn('broker reconnect failed', {
-          connection: this.options.name,
-          attempt: this.attempt,
-          ...errorFields(error),
-        });
+        this.logFailure('broker reconnect failed', error);
         this.scheduleReconnect();
       });
     }, delay);

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { connectorModules } from '../../connectors';
 import { buildRegistry } from '../../src/connector-runtime/registry';
 import { CredentialStore } from '../../src/credentials/connector-credentials';
+import { createDatabase } from '../../src/db/prisma-client';
 import type { Database } from '../../src/db/prisma-client';
 import { createApp } from '../../src/ingress/create-app';
 import { ConfirmPublisher } from '../../src/messaging/publisher';
@@ -279,6 +280,76 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       });
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
+  it('400 when the bytes do not match their Content-Encoding; 415 for a charset written with spaces', async () => {
+    expectProblem(
+      await send({ body: 'not gzip at all', headers: { 'content-encoding': 'gzip' } }),
+      400,
+      'UNREADABLE_BODY',
+    );
+    expectProblem(
+      await send({ contentType: 'application/xml; charset = latin1' }),
+      415,
+      'UNSUPPORTED_CHARSET',
+    );
+  });
+
+  it('lists at most 100 issues however bad the file, and says how many there were', async () => {
+    const header =
+      'mutatie_id;tijdstip;personeelsnummer;soort;verzuim_id;eerste_ziektedag;percentage';
+    const rows = Array.from(
+      { length: 150 },
+      (_, i) => `M-${i};2026-11-16T08:00:00+01:00;1042;ZIEKMELDING;VZ-${i};2026-11-16;101`,
+    );
+    const result = await send({
+      token: csvToken,
+      path: '/v1/connectors/csv/messages',
+      contentType: 'text/csv',
+      body: [header, ...rows].join('\n'),
+    });
+    expectProblem(result, 422, 'PERCENTAGE_OUT_OF_RANGE');
+    expect(result.body.issues).to.have.length(100);
+    expect((result.body as { detail?: string }).detail).to.match(
+      /^150 problems in the message; the first 100 are listed/,
+    );
+  });
+
+  it('503 with Retry-After when credentials cannot be checked (database unreachable), not 500', async () => {
+    const unreachable = createDatabase({
+      url: 'postgresql://postgres@127.0.0.1:5999/postgres',
+      schema: 'x',
+      poolSize: 1,
+    });
+    const app = createApp({
+      logger: createLogger({ console: false }),
+      registry: buildRegistry(connectorModules),
+      credentials: new CredentialStore(unreachable),
+      publisher,
+      exchange: 'x',
+      retryAfterSeconds: 7,
+      isReady: () => ({ ready: true }),
+    });
+    const other = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const address = other.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+      const response = await fetch(`${url}/v1/connectors/sivi-verzuim/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${siviToken}`, 'content-type': 'application/xml' },
+        body: SIVI_REPORT,
+      });
+      expect(response.status).to.equal(503);
+      expect(response.headers.get('retry-after')).to.equal('7');
+      expect(((await response.json()) as { code: string }).code).to.equal(
+        'TEMPORARILY_UNAVAILABLE',
+      );
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+      await unreachable.$disconnect();
     }
   });
 
