@@ -150,3 +150,15 @@ describe('sivi-verzuim adapter: hostile XML is refused as malformed, never a cra
     expect(result.outcome === 'rejected' && result.reason).to.equal('INCONSISTENT_PAYLOAD');
   });
 });
+
+describe('sivi-verzuim adapter: one employer per message', () => {
+  it('refuses a message about two employers (a credential belongs to one)', () => {
+    const employer = /<Wrkgvr>[\s\S]*<\/Wrkgvr>/.exec(sample)![0];
+    const result = siviVerzuimAdapter.translate(
+      message(sample.replace(employer, `${employer}${employer}`)),
+    );
+    expect(
+      result.outcome === 'rejected' && result.issues.map((i) => [i.reason, i.path]),
+    ).to.deep.equal([['INCONSISTENT_PAYLOAD', '/Verzuimmeldingen/Wrkgvr/1']]);
+  });
+});

@@ -155,6 +155,14 @@ function translate(message: InboundMessage): TranslateResult {
   const employers = root.Wrkgvr ?? [];
   if (employers.length === 0)
     ctx.issue('MISSING_FIELD', `${ROOT}/Wrkgvr`, 'the message has no employer');
+  // A credential belongs to one employer: a message about several (a payroll bureau's batch)
+  // would put one employer's staff in another's vault.
+  if (employers.length > 1)
+    ctx.issue(
+      'INCONSISTENT_PAYLOAD',
+      `${ROOT}/Wrkgvr/1`,
+      'one employer per message: send each employer with its own credential',
+    );
   const events: CanonicalEvent[] = [];
   employers.forEach((employer, i) => {
     (employer.Wrknmr ?? []).forEach((employee, j) => {

@@ -35,7 +35,8 @@ export interface EventPublisher {
 
 export class ConfirmPublisher implements EventPublisher {
   private channel: ConfirmChannel | null = null;
-  private readonly returned = new Set<string>();
+  /** Returns (basic.return) not yet matched to their confirm, counted per message id. */
+  private readonly returned = new Map<string, number>();
 
   constructor(
     private readonly options: { timeoutMs: number; logger: Logger; isBlocked: () => string | null },
@@ -61,8 +62,9 @@ export class ConfirmPublisher implements EventPublisher {
     });
     channel.on('return', (message: Message) => {
       const id = message.properties.messageId as unknown;
-      if (typeof id === 'string') this.returned.add(id);
+      if (typeof id === 'string') this.returned.set(id, (this.returned.get(id) ?? 0) + 1);
     });
+    this.returned.clear(); // returns belong to a channel; none survive it
     this.channel = channel;
   }
 
@@ -75,6 +77,15 @@ export class ConfirmPublisher implements EventPublisher {
     const channel = this.channel;
     this.channel = null;
     if (channel !== null) await channel.close().catch(() => undefined);
+  }
+
+  /** Consumes one return for `id`: a return comes before the confirm of the same publish. */
+  private takeReturn(id: string): boolean {
+    const count = this.returned.get(id) ?? 0;
+    if (count === 0) return false;
+    if (count === 1) this.returned.delete(id);
+    else this.returned.set(id, count - 1);
+    return true;
   }
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
@@ -97,7 +108,7 @@ export class ConfirmPublisher implements EventPublisher {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const wasReturned = this.returned.delete(message.messageId);
+        const wasReturned = this.takeReturn(message.messageId);
         if (error !== null) reject(error);
         else if (wasReturned)
           reject(new PublishError('UNROUTABLE', 'no queue is bound for this message'));

@@ -66,6 +66,9 @@ export function buildTopology(options: { namespace: string; retryDelayMs: number
       'x-message-ttl': options.retryDelayMs * factor,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': apply.name,
+      // Back to the work queue at least once: kept here until the work queue has confirmed it.
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
     },
   }));
   const deadQueue: QueueSpec = {
