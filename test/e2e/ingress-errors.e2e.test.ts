@@ -11,6 +11,7 @@ import { CredentialStore } from '../../src/credentials/connector-credentials';
 import { createDatabase } from '../../src/db/prisma-client';
 import type { Database } from '../../src/db/prisma-client';
 import { createApp } from '../../src/ingress/create-app';
+import type { AppDeps } from '../../src/ingress/create-app';
 import { ConfirmPublisher } from '../../src/messaging/publisher';
 import type { EventPublisher, OutgoingMessage } from '../../src/messaging/publisher';
 import { createLogger } from '../../src/shared/logger';
@@ -33,6 +34,16 @@ const SIVI_REPORT = `<?xml version="1.0" encoding="UTF-8"?>
     <Vrzm><VrwrkCd>01</VrwrkCd><IngdatMutVrzm>2026-11-16</IngdatMutVrzm><VrzmgvlId>VZ-1</VrzmgvlId><VrzmgvlVnrMld>1</VrzmgvlVnrMld><EndVrzmJN>N</EndVrzmJN><DatEerstVrzmdg>2026-11-16</DatEerstVrzmdg><PrcVrzm>100.00</PrcVrzm></Vrzm>
   </Dnstvbnd></Wrknmr></Wrkgvr>
 </Verzuimmeldingen>`;
+
+/** Serves an ingress app on a free port for one test; `close` stops it. */
+async function serve(deps: AppDeps): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 describe('ingress: refusals (problem+json, nothing published)', function () {
   this.timeout(30000);
@@ -249,7 +260,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       logger: createLogger({ console: false }),
       isBlocked: () => null,
     });
-    const app = createApp({
+    const { url, close } = await serve({
       logger: createLogger({ console: false }),
       registry: buildRegistry(connectorModules),
       credentials: new CredentialStore(db),
@@ -258,12 +269,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       retryAfterSeconds: 7,
       isReady: () => ({ ready: disconnected.ready, reason: 'not connected to the message broker' }),
     });
-    const other = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
     try {
-      const address = other.address();
-      const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
       const response = await fetch(`${url}/v1/connectors/sivi-verzuim/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${siviToken}`, 'content-type': 'application/xml' },
@@ -279,7 +285,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
         reason: 'not connected to the message broker',
       });
     } finally {
-      await new Promise<void>((resolve) => other.close(() => resolve()));
+      await close();
     }
   });
 
@@ -322,7 +328,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       schema: 'x',
       poolSize: 1,
     });
-    const app = createApp({
+    const { url, close } = await serve({
       logger: createLogger({ console: false }),
       registry: buildRegistry(connectorModules),
       credentials: new CredentialStore(unreachable),
@@ -331,12 +337,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       retryAfterSeconds: 7,
       isReady: () => ({ ready: true }),
     });
-    const other = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
     try {
-      const address = other.address();
-      const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
       const response = await fetch(`${url}/v1/connectors/sivi-verzuim/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${siviToken}`, 'content-type': 'application/xml' },
@@ -348,7 +349,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
         'TEMPORARILY_UNAVAILABLE',
       );
     } finally {
-      await new Promise<void>((resolve) => other.close(() => resolve()));
+      await close();
       await unreachable.$disconnect();
     }
   });
