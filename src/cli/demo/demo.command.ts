@@ -169,6 +169,16 @@ export async function runDemo(args: string[]): Promise<number> {
   } finally {
     await db.$disconnect();
     if (values.keep !== true) await cleanUp(config);
-    else console.log(`kept schema ${config.databaseSchema} and namespace ${config.amqpNamespace}`);
+    else {
+      console.log(
+        `kept schema ${config.databaseSchema} and broker names starting with ${config.amqpNamespace}`,
+      );
+      console.log(
+        `look around: DATABASE_SCHEMA=${config.databaseSchema} AMQP_NAMESPACE=${config.amqpNamespace} npm start`,
+      );
+      console.log(
+        `remove: DROP SCHEMA ${config.databaseSchema} CASCADE; and delete those queues and exchanges`,
+      );
+    }
   }
 }
