@@ -162,3 +162,23 @@ describe('sivi-verzuim adapter: one employer per message', () => {
     ).to.deep.equal([['INCONSISTENT_PAYLOAD', '/Verzuimmeldingen/Wrkgvr/1']]);
   });
 });
+
+describe('sivi-verzuim adapter: character references', () => {
+  it('decodes numeric references (Zo&#235; is Zoë) and refuses ones XML does not allow', () => {
+    const decoded = siviVerzuimAdapter.translate(
+      message(sample.replace('<Roepnaam>Jan</Roepnaam>', '<Roepnaam>Zo&#235;</Roepnaam>')),
+    );
+    expect(
+      decoded.outcome === 'translated' &&
+        decoded.events.map(
+          (e) => (e.data as { employee: { givenName?: string } }).employee.givenName,
+        ),
+    ).to.include('Zoë');
+    for (const ref of ['&#x1;', '&#0;', '&#55296;']) {
+      const refused = siviVerzuimAdapter.translate(
+        message(sample.replace('<SignNm>Vries</SignNm>', `<SignNm>Vr${ref}ies</SignNm>`)),
+      );
+      expect(refused.outcome === 'rejected' && refused.reason, ref).to.equal('MALFORMED_PAYLOAD');
+    }
+  });
+});

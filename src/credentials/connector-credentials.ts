@@ -25,6 +25,9 @@ function toUuid(hex: string): string {
 }
 
 export class CredentialStore implements CredentialVerifier {
+  /** Credentials whose last-use update is under way: never more than one each (a locked row would pile them up). */
+  private readonly touching = new Set<string>();
+
   constructor(private readonly db: Database) {}
 
   /** Creates a credential and returns its token: shown once, never stored. */
@@ -65,10 +68,13 @@ export class CredentialStore implements CredentialVerifier {
     const actual = Buffer.from(hashSecret(match[2] ?? ''), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
     // Last use is bookkeeping: at most once a minute per credential, and never in the request's way.
-    if (row.lastUsedAt === null || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    const stale = row.lastUsedAt === null || Date.now() - row.lastUsedAt.getTime() > 60_000;
+    if (stale && !this.touching.has(id)) {
+      this.touching.add(id);
       void this.db.connectorCredential
         .update({ where: { id }, data: { lastUsedAt: new Date() } })
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => this.touching.delete(id));
     }
     return { credentialId: id, employerId: row.employerId, connectorId: row.connectorId };
   }

@@ -3,6 +3,8 @@
 // queue with our own attempt counter, a permanent one to the dead-letter exchange with its reason,
 // and only then is the original acked. If that republish fails the delivery stays unacked and comes
 // back after reconnect: nothing is lost.
+import { createHash } from 'node:crypto';
+
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 
 import type { CanonicalEvent } from '../canonical/generated/canonical-event';
@@ -254,13 +256,19 @@ export class VaultConsumer {
       correlationId?: string;
       type?: string;
     };
-    const options: Options.Publish = { persistent: true, contentType: 'application/json', headers };
-    if (properties.messageId !== undefined) options.messageId = properties.messageId;
+    // Every copy carries an id, so a return can be matched to it: one without gets its content's hash.
+    const id =
+      properties.messageId ?? `no-id:${createHash('sha256').update(message.content).digest('hex')}`;
+    const options: Options.Publish = {
+      persistent: true,
+      contentType: 'application/json',
+      headers,
+      messageId: id,
+    };
     if (properties.correlationId !== undefined) options.correlationId = properties.correlationId;
     if (properties.type !== undefined) options.type = properties.type;
     // Mandatory: a copy no queue takes is returned (before its confirm), never silently dropped.
     options.mandatory = true;
-    const id = properties.messageId ?? '';
     this.returned.delete(id);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(

@@ -129,6 +129,18 @@ function addRecoveryStep(state: CaseState, timeline: Map<string, number>): void 
   timeline.set(back, 0);
 }
 
+/**
+ * Steps before the first day of absence (after a start corrected to a later day) describe nothing;
+ * the percentage in force on the new first day is kept as its step.
+ */
+function trimBeforeStart(timeline: Map<string, number>, start: string): void {
+  const earlier = [...timeline.keys()].filter((day) => day < start).sort();
+  const inForce = earlier.at(-1);
+  if (inForce !== undefined && !timeline.has(start))
+    timeline.set(start, timeline.get(inForce) ?? 0);
+  for (const day of earlier) timeline.delete(day);
+}
+
 /** The case state after all `events`, whatever order they are given in. */
 export function foldCase(events: readonly CaseEventRecord[]): CaseState {
   const state: CaseState = { status: 'OPEN', reportReceived: false, steps: [] };
@@ -139,10 +151,7 @@ export function foldCase(events: readonly CaseEventRecord[]): CaseState {
     state.status = nextStatus(state.status, event.type);
   }
   addRecoveryStep(state, timeline);
-  // Steps before the first day of absence (after a corrected start) describe nothing.
-  if (state.startDate !== undefined) {
-    for (const day of [...timeline.keys()]) if (day < state.startDate) timeline.delete(day);
-  }
+  if (state.startDate !== undefined) trimBeforeStart(timeline, state.startDate);
   state.steps = compactTimeline(timeline);
   return state;
 }

@@ -221,4 +221,60 @@ describe('vault consumer when its retry queue is gone (real RabbitMQ)', function
       await broker.close();
     }
   });
+
+  it('does not lose a message without a message id whose dead-letter copy had nowhere to go', async () => {
+    await getTestEnvironment();
+    const handler = new FlakyHandler(0);
+    const consumer = new VaultConsumer({
+      topology: ownTopology,
+      handler,
+      logger: createLogger({ console: false }),
+      prefetch: 5,
+      maxAttempts: 3,
+      confirmTimeoutMs: 2000,
+    });
+    const connection = new BrokerConnection({
+      url: ownConfig.amqpUrl,
+      name: 'test-consumer-nodead',
+      logger: createLogger({ console: false }),
+      setup: async (model) => {
+        const channel = await model.createChannel();
+        await assertTopology(channel, ownTopology);
+        await channel.close();
+        await consumer.attach(model);
+      },
+      teardown: () => consumer.close(1000),
+    });
+    const broker = await connect(ownConfig.amqpUrl);
+    try {
+      await connection.start();
+      const channel = await broker.createChannel();
+      await channel.deleteQueue(ownTopology.queues.dead.name);
+      await channel.close();
+      const publisher = await broker.createConfirmChannel();
+      publisher.publish(
+        ownTopology.exchanges.absence.name,
+        'sivi-verzuim.absence.reported',
+        Buffer.from('not json'),
+        { persistent: true },
+      );
+      await publisher.waitForConfirms();
+      await publisher.close();
+      // The first copy has no queue: the delivery stays, the consumer reconnects (declaring the
+      // dead-letter queue again) and the second attempt lands there.
+      await waitUntil(async () => {
+        const check = await broker.createChannel();
+        check.on('error', () => undefined);
+        const count = await check.checkQueue(ownTopology.queues.dead.name).then(
+          (q) => q.messageCount,
+          () => 0,
+        );
+        await check.close().catch(() => undefined);
+        return count === 1;
+      }, 20000);
+    } finally {
+      await connection.stop();
+      await broker.close();
+    }
+  });
 });

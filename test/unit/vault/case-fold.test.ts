@@ -228,3 +228,26 @@ describe('absence case fold: ties, mixed sources and corrections', () => {
     ]);
   });
 });
+
+describe('absence case fold: a corrected later start', () => {
+  it('keeps the percentage in force on the new first day', () => {
+    const report: CaseEventRecord = {
+      eventId: 'a',
+      type: 'nl.datakluis.absence.reported',
+      sequence: 1,
+      occurredAt: '2026-11-16T09:00:00+01:00',
+      facts: { startDate: '2026-11-16', incapacity: [{ from: '2026-11-16', percentage: 100 }] },
+    };
+    const correction: CaseEventRecord = {
+      eventId: 'b',
+      type: 'nl.datakluis.absence.corrected',
+      sequence: 2,
+      occurredAt: '2026-11-18T09:00:00+01:00',
+      facts: { startDate: '2026-11-18' },
+    };
+    expect(foldCase([report, correction])).to.deep.include({
+      startDate: '2026-11-18',
+      steps: [{ from: '2026-11-18', percentage: 100 }],
+    });
+  });
+});
