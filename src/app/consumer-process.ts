@@ -1,6 +1,8 @@
 // Wires the consumer process: database, vault service, consumer and outbox relay connections.
 import type { GatewayConfig } from '../config/env';
+import type { Database } from '../db/prisma-client';
 import { BrokerConnection } from '../messaging/connection';
+import type { Topology } from '../messaging/topology';
 import { OutboxRelay } from '../messaging/outbox-relay';
 import { VaultConsumer } from '../messaging/vault-consumer';
 import type { VaultConsumerOptions } from '../messaging/vault-consumer';
@@ -14,17 +16,15 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
-export async function startConsumer(
+/** The relay that publishes the vault's outbox, on a publisher connection of its own. */
+function outboxRelay(
   config: GatewayConfig,
-  logger: Logger,
-  options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
-): Promise<RunningConsumer> {
-  const log = logger.child({ component: 'consumer' });
-  const topology = topologyFor(config);
-  const db = databaseFor(config);
-  const vault = new VaultService(db);
+  log: Logger,
+  db: Database,
+  topology: Topology,
+): { relay: OutboxRelay; relayConnection: BrokerConnection } {
   // Kicked once the relay's connection is (re)attached; `relay` exists by then.
-  const { publisher, connection: relayConnection } = publisherConnection(config, log, {
+  const { publisher, connection } = publisherConnection(config, log, {
     name: 'datakluis-consumer-relay',
     onReady: () => relay.kick(),
   });
@@ -35,11 +35,25 @@ export async function startConsumer(
     logger: log,
     intervalMs: 1000,
   });
+  return { relay, relayConnection: connection };
+}
+
+export async function startConsumer(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
+): Promise<RunningConsumer> {
+  const log = logger.child({ component: 'consumer' });
+  const topology = topologyFor(config);
+  const db = databaseFor(config);
+  const vault = new VaultService(db);
+  const { relay, relayConnection } = outboxRelay(config, log, db, topology);
   const consumer = new VaultConsumer({
     topology,
     logger: log,
     prefetch: config.consumerPrefetch,
     maxAttempts: config.maxAttempts,
+    confirmTimeoutMs: config.publishTimeoutMs,
     handler: {
       apply: async (event, context) => {
         const outcome = await vault.apply(event, context);

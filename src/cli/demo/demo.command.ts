@@ -116,6 +116,78 @@ async function cleanUp(config: GatewayConfig): Promise<void> {
   await dropSchema({ url: config.databaseUrl, schema: config.databaseSchema });
 }
 
+/** Sends every connector's fixtures as an HR system would, plus one corrupted message. */
+async function sendTraffic(
+  config: GatewayConfig,
+  db: Database,
+  ingressUrl: string,
+): Promise<SentMessage[]> {
+  const sent: SentMessage[] = [];
+  const credentials = new CredentialStore(db);
+  for (const { adapter } of connectorModules) {
+    const { token } = await credentials.create({
+      employerId: DEMO_EMPLOYER.id,
+      connectorId: adapter.id,
+      label: 'demo',
+    });
+    sent.push(...(await sendFixtures(ingressUrl, adapter.id, token)));
+  }
+  await publishPoison(config);
+  return sent;
+}
+
+/** Runs the gateway on the seeded vault, sends the traffic and prints the report; 0 when all is well. */
+async function runAgainstGateway(
+  config: GatewayConfig,
+  db: Database,
+  started: number,
+): Promise<number> {
+  const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-demo' } });
+  await seedDemo(db);
+  const before = await readEmployeeStates(db, DEMO_EMPLOYER.id);
+  const consumer = await startConsumer(config, logger, { waitForBroker: true });
+  const ingress = await startIngress(config, logger, { waitForBroker: true });
+  try {
+    const sent = await sendTraffic(config, db, ingress.url);
+    const processed = await waitFor(
+      () =>
+        allProcessed(
+          db,
+          sent.flatMap((m) => m.eventIds),
+        ),
+      30000,
+    );
+    const deadLetters = await drainDeadLetters(config, 1);
+    const after = await readEmployeeStates(db, DEMO_EMPLOYER.id);
+    const seconds = (Date.now() - started) / 1000;
+    const problems = printReport({
+      sent,
+      before,
+      after,
+      deadLetters,
+      processed,
+      poisonId: POISON_ID,
+      seconds,
+    });
+    return problems === 0 ? 0 : 1;
+  } finally {
+    await ingress.stop();
+    await consumer.stop();
+  }
+}
+
+function printKept(config: GatewayConfig): void {
+  console.log(
+    `kept schema ${config.databaseSchema} and broker names starting with ${config.amqpNamespace}`,
+  );
+  console.log(
+    `look around: DATABASE_SCHEMA=${config.databaseSchema} AMQP_NAMESPACE=${config.amqpNamespace} npm start`,
+  );
+  console.log(
+    `remove: DROP SCHEMA ${config.databaseSchema} CASCADE; and delete those queues and exchanges`,
+  );
+}
+
 export async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { keep: { type: 'boolean', default: false } } });
   const started = Date.now();
@@ -130,55 +202,11 @@ export async function runDemo(args: string[]): Promise<number> {
   );
   await migrate({ url: config.databaseUrl, schema: config.databaseSchema });
   const db = databaseFor(config, 4);
-  const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-demo' } });
   try {
-    await seedDemo(db);
-    const before = await readEmployeeStates(db, DEMO_EMPLOYER.id);
-    const consumer = await startConsumer(config, logger, { waitForBroker: true });
-    const ingress = await startIngress(config, logger, { waitForBroker: true });
-    const sent: SentMessage[] = [];
-    try {
-      const credentials = new CredentialStore(db);
-      for (const { adapter } of connectorModules) {
-        const { token } = await credentials.create({
-          employerId: DEMO_EMPLOYER.id,
-          connectorId: adapter.id,
-          label: 'demo',
-        });
-        sent.push(...(await sendFixtures(ingress.url, adapter.id, token)));
-      }
-      await publishPoison(config);
-      const accepted = sent.flatMap((m) => m.eventIds);
-      const processed = await waitFor(() => allProcessed(db, accepted), 30000);
-      const deadLetters = await drainDeadLetters(config, 1);
-      const after = await readEmployeeStates(db, DEMO_EMPLOYER.id);
-      const problems = printReport({
-        sent,
-        before,
-        after,
-        deadLetters,
-        processed,
-        poisonId: POISON_ID,
-        seconds: (Date.now() - started) / 1000,
-      });
-      return problems === 0 ? 0 : 1;
-    } finally {
-      await ingress.stop();
-      await consumer.stop();
-    }
+    return await runAgainstGateway(config, db, started);
   } finally {
     await db.$disconnect();
-    if (values.keep !== true) await cleanUp(config);
-    else {
-      console.log(
-        `kept schema ${config.databaseSchema} and broker names starting with ${config.amqpNamespace}`,
-      );
-      console.log(
-        `look around: DATABASE_SCHEMA=${config.databaseSchema} AMQP_NAMESPACE=${config.amqpNamespace} npm start`,
-      );
-      console.log(
-        `remove: DROP SCHEMA ${config.databaseSchema} CASCADE; and delete those queues and exchanges`,
-      );
-    }
+    if (values.keep === true) printKept(config);
+    else await cleanUp(config);
   }
 }
