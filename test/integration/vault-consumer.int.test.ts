@@ -7,11 +7,12 @@ import { expect } from 'chai';
 import type { CanonicalEvent } from '../../src/canonical/generated/canonical-event';
 import { assertTopology } from '../../src/messaging/assert-topology';
 import { BrokerConnection } from '../../src/messaging/connection';
+import type { Topology } from '../../src/messaging/topology';
 import { VaultConsumer } from '../../src/messaging/vault-consumer';
 import type { EventHandler } from '../../src/messaging/vault-consumer';
 import { TransientError } from '../../src/shared/errors';
 import { createLogger } from '../../src/shared/logger';
-import { fixtureEvents } from '../helpers/fixture-events';
+import { absenceEventsOf, fixtureEvents } from '../helpers/fixture-events';
 import { waitUntil } from '../helpers/gateway';
 import { getTestEnvironment, testNamespaceConfig, topologyOf } from '../helpers/test-environment';
 
@@ -34,6 +35,36 @@ class FlakyHandler implements EventHandler {
   }
 }
 
+/** A consumer on a connection of its own that declares the topology on every (re)connect, as the app does. */
+function consumerOn(
+  topology: Topology,
+  url: string,
+  handler: EventHandler,
+  name: string,
+  maxAttempts: number,
+): BrokerConnection {
+  const consumer = new VaultConsumer({
+    topology,
+    handler,
+    logger: createLogger({ console: false }),
+    prefetch: 5,
+    maxAttempts,
+    confirmTimeoutMs: 2000,
+  });
+  return new BrokerConnection({
+    url,
+    name,
+    logger: createLogger({ console: false }),
+    setup: async (model) => {
+      const channel = await model.createChannel();
+      await assertTopology(channel, topology);
+      await channel.close();
+      await consumer.attach(model);
+    },
+    teardown: () => consumer.close(1000),
+  });
+}
+
 describe('vault consumer (real RabbitMQ)', function () {
   this.timeout(30000);
   let broker: ChannelModel;
@@ -48,20 +79,13 @@ describe('vault consumer (real RabbitMQ)', function () {
   after(() => broker?.close());
 
   async function runWith(handler: EventHandler, body: () => Promise<void>): Promise<void> {
-    const consumer = new VaultConsumer({
+    const connection = consumerOn(
       topology,
+      config.amqpUrl,
       handler,
-      logger: createLogger({ console: false }),
-      prefetch: 5,
-      maxAttempts: config.maxAttempts,
-    });
-    const connection = new BrokerConnection({
-      url: config.amqpUrl,
-      name: 'test-consumer',
-      logger: createLogger({ console: false }),
-      setup: (model) => consumer.attach(model),
-      teardown: () => consumer.close(1000),
-    });
+      'test-consumer',
+      config.maxAttempts,
+    );
     await connection.start();
     try {
       await body();
@@ -84,7 +108,9 @@ describe('vault consumer (real RabbitMQ)', function () {
 
   it('retries a transient failure later (with growing delay) and applies it', async () => {
     const handler = new FlakyHandler(2);
-    const [event] = fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-test').slice(1);
+    const [event] = absenceEventsOf(
+      fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-test'),
+    );
     await runWith(handler, async () => {
       await publish(event!);
       await waitUntil(() => Promise.resolve((handler.attempts.get(event!.id)?.length ?? 0) === 3));
@@ -99,11 +125,7 @@ describe('vault consumer (real RabbitMQ)', function () {
 
   it('dead-letters with RETRIES_EXHAUSTED, the attempt count and the original routing key when retries run out', async () => {
     const handler = new FlakyHandler(99);
-    const [event] = fixtureEvents(
-      'sivi-verzuim',
-      '02-partial-sick-report-50pct',
-      'consumer-test',
-    ).slice(1);
+    const [event] = fixtureEvents('sivi-verzuim', '02-partial-sick-report-50pct', 'consumer-test');
     const channel = await broker.createChannel();
     await runWith(handler, async () => {
       await publish(event!);
@@ -130,7 +152,9 @@ describe('vault consumer (real RabbitMQ)', function () {
   });
 
   it('keeps a delivery it could not settle: after a reconnect it is delivered again, not lost', async () => {
-    const [event] = fixtureEvents('sivi-verzuim', '05-full-recovery', 'consumer-test').slice(1);
+    const [event] = absenceEventsOf(
+      fixtureEvents('sivi-verzuim', '05-full-recovery', 'consumer-test'),
+    );
     let calls = 0;
     let release: () => void = () => undefined;
     const stuck: EventHandler = {
@@ -174,28 +198,15 @@ describe('vault consumer when its retry queue is gone (real RabbitMQ)', function
     await setup.deleteQueue(ownTopology.queues.retries[0]!.name);
     await setup.close();
     const handler = new FlakyHandler(1);
-    const consumer = new VaultConsumer({
-      topology: ownTopology,
+    const connection = consumerOn(
+      ownTopology,
+      ownConfig.amqpUrl,
       handler,
-      logger: createLogger({ console: false }),
-      prefetch: 5,
-      maxAttempts: 3,
-      confirmTimeoutMs: 2000,
-    });
-    const connection = new BrokerConnection({
-      url: ownConfig.amqpUrl,
-      name: 'test-consumer-noretry',
-      logger: createLogger({ console: false }),
-      setup: async (model) => {
-        const channel = await model.createChannel();
-        await assertTopology(channel, ownTopology);
-        await channel.close();
-        await consumer.attach(model);
-      },
-      teardown: () => consumer.close(1000),
-    });
-    const [event] = fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-noretry').slice(
-      1,
+      'test-consumer-noretry',
+      3,
+    );
+    const [event] = absenceEventsOf(
+      fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-noretry'),
     );
     try {
       // Attach without the retry queue: the first setup declares everything, so remove it again.
@@ -225,26 +236,13 @@ describe('vault consumer when its retry queue is gone (real RabbitMQ)', function
   it('does not lose a message without a message id whose dead-letter copy had nowhere to go', async () => {
     await getTestEnvironment();
     const handler = new FlakyHandler(0);
-    const consumer = new VaultConsumer({
-      topology: ownTopology,
+    const connection = consumerOn(
+      ownTopology,
+      ownConfig.amqpUrl,
       handler,
-      logger: createLogger({ console: false }),
-      prefetch: 5,
-      maxAttempts: 3,
-      confirmTimeoutMs: 2000,
-    });
-    const connection = new BrokerConnection({
-      url: ownConfig.amqpUrl,
-      name: 'test-consumer-nodead',
-      logger: createLogger({ console: false }),
-      setup: async (model) => {
-        const channel = await model.createChannel();
-        await assertTopology(channel, ownTopology);
-        await channel.close();
-        await consumer.attach(model);
-      },
-      teardown: () => consumer.close(1000),
-    });
+      'test-consumer-nodead',
+      3,
+    );
     const broker = await connect(ownConfig.amqpUrl);
     try {
       await connection.start();
