@@ -88,6 +88,18 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
     publisher.published.length = 0;
   });
 
+  /** A good message to `url` is answered 503 with Retry-After and `code`: refused, never accepted. */
+  async function expectUnavailable(url: string, code: string): Promise<void> {
+    const response = await fetch(`${url}/v1/connectors/sivi-verzuim/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${siviToken}`, 'content-type': 'application/xml' },
+      body: SIVI_REPORT,
+    });
+    expect(response.status).to.equal(503);
+    expect(response.headers.get('retry-after')).to.equal('7');
+    expect(((await response.json()) as { code: string }).code).to.equal(code);
+  }
+
   async function send(options: {
     path?: string;
     token?: string | null;
@@ -270,14 +282,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       isReady: () => ({ ready: disconnected.ready, reason: 'not connected to the message broker' }),
     });
     try {
-      const response = await fetch(`${url}/v1/connectors/sivi-verzuim/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${siviToken}`, 'content-type': 'application/xml' },
-        body: SIVI_REPORT,
-      });
-      expect(response.status).to.equal(503);
-      expect(response.headers.get('retry-after')).to.equal('7');
-      expect(((await response.json()) as { code: string }).code).to.equal('BROKER_UNAVAILABLE');
+      await expectUnavailable(url, 'BROKER_UNAVAILABLE');
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).to.equal(503);
       expect(await ready.json()).to.deep.equal({
@@ -338,16 +343,7 @@ describe('ingress: refusals (problem+json, nothing published)', function () {
       isReady: () => ({ ready: true }),
     });
     try {
-      const response = await fetch(`${url}/v1/connectors/sivi-verzuim/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${siviToken}`, 'content-type': 'application/xml' },
-        body: SIVI_REPORT,
-      });
-      expect(response.status).to.equal(503);
-      expect(response.headers.get('retry-after')).to.equal('7');
-      expect(((await response.json()) as { code: string }).code).to.equal(
-        'TEMPORARILY_UNAVAILABLE',
-      );
+      await expectUnavailable(url, 'TEMPORARILY_UNAVAILABLE');
     } finally {
       await close();
       await unreachable.$disconnect();

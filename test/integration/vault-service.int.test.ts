@@ -227,85 +227,78 @@ describe('vault service (real PostgreSQL)', function () {
     }
     expect(await db.processedEvent.count({ where: { eventId: report!.id } })).to.equal(0);
   });
-});
 
-describe('vault service: faults in the data (real PostgreSQL)', function () {
-  this.timeout(30000);
-  let db: Database;
-  let vault: VaultService;
-
-  before(async () => {
-    ({ db } = await getTestEnvironment());
-    vault = new VaultService(db);
-  });
-
-  it("refuses a case id that belongs to another employee, leaving the first employee's case as it was", async () => {
-    const employer = uniqueEmployerId('caseclash');
-    await createEmployer(db, employer);
-    const [report] = absenceEventsOf(fixtureEvents(SIVI, '01-new-sick-report', employer));
-    await vault.apply(report!);
-    const recovery = absenceEventsOf(fixtureEvents(SIVI, '05-full-recovery', employer))[0]!;
-    const clash = {
-      ...recovery,
-      data: { ...recovery.data, employee: { externalId: '1077' } },
-    } as CanonicalEvent;
-    try {
-      await vault.apply(clash);
-      expect.fail('should have been refused');
-    } catch (error) {
-      expect(error).to.include({ code: 'CASE_OF_OTHER_EMPLOYEE', retryable: false });
-    }
-    const absenceCase = await db.absenceCase.findFirstOrThrow({ where: { employerId: employer } });
-    expect(absenceCase.status).to.equal('OPEN');
-    expect(
-      await db.dossier.count({ where: { employerId: employer, externalId: '1077' } }),
-    ).to.equal(0);
-  });
-
-  it('master data that changes back (A, B, A) ends at the latest, A', async () => {
-    const employer = uniqueEmployerId('aba');
-    await createEmployer(db, employer);
-    const message = {
-      connectorId: SIVI,
-      employerId: employer,
-      receivedAt: '2026-12-03T12:00:00Z',
-      contentType: 'application/xml',
-      body: '',
-      headers: {},
-    };
-    const names = [
-      ['2026-11-16T09:00:00+01:00', 'Jansen'],
-      ['2026-11-17T09:00:00+01:00', 'Pietersen'],
-      ['2026-11-18T09:00:00+01:00', 'Jansen'],
-    ] as const;
-    for (const [time, familyName] of names) {
-      const event = employeeUpsertedEvent(message, {
-        time,
-        employee: { externalId: '1042', familyName },
+  describe('faults in the data', () => {
+    it("refuses a case id that belongs to another employee, leaving the first employee's case as it was", async () => {
+      const employer = uniqueEmployerId('caseclash');
+      await createEmployer(db, employer);
+      const [report] = absenceEventsOf(fixtureEvents(SIVI, '01-new-sick-report', employer));
+      await vault.apply(report!);
+      const recovery = absenceEventsOf(fixtureEvents(SIVI, '05-full-recovery', employer))[0]!;
+      const clash = {
+        ...recovery,
+        data: { ...recovery.data, employee: { externalId: '1077' } },
+      } as CanonicalEvent;
+      try {
+        await vault.apply(clash);
+        expect.fail('should have been refused');
+      } catch (error) {
+        expect(error).to.include({ code: 'CASE_OF_OTHER_EMPLOYEE', retryable: false });
+      }
+      const absenceCase = await db.absenceCase.findFirstOrThrow({
+        where: { employerId: employer },
       });
-      expect(await vault.apply(event)).to.equal('applied');
-    }
-    const dossier = await db.dossier.findUniqueOrThrow({
-      where: { employerId_externalId: { employerId: employer, externalId: '1042' } },
+      expect(absenceCase.status).to.equal('OPEN');
+      expect(
+        await db.dossier.count({ where: { employerId: employer, externalId: '1077' } }),
+      ).to.equal(0);
     });
-    expect(dossier.familyName).to.equal('Jansen');
-  });
 
-  it('data the database cannot store is a permanent failure, not an outage', async () => {
-    const employer = uniqueEmployerId('nul');
-    await createEmployer(db, employer);
-    const upsert = fixtureEvents(SIVI, '01-new-sick-report', employer).find(
-      (e) => e.type === 'nl.datakluis.employee.upserted',
-    )!;
-    const bad = {
-      ...upsert,
-      data: { employee: { externalId: '1042', familyName: 'Jan\u0000sen' } },
-    } as CanonicalEvent;
-    try {
-      await vault.apply(bad);
-      expect.fail('should have been refused');
-    } catch (error) {
-      expect(error).to.include({ code: 'DATABASE_REJECTED', retryable: false });
-    }
+    it('master data that changes back (A, B, A) ends at the latest, A', async () => {
+      const employer = uniqueEmployerId('aba');
+      await createEmployer(db, employer);
+      const message = {
+        connectorId: SIVI,
+        employerId: employer,
+        receivedAt: '2026-12-03T12:00:00Z',
+        contentType: 'application/xml',
+        body: '',
+        headers: {},
+      };
+      const names = [
+        ['2026-11-16T09:00:00+01:00', 'Jansen'],
+        ['2026-11-17T09:00:00+01:00', 'Pietersen'],
+        ['2026-11-18T09:00:00+01:00', 'Jansen'],
+      ] as const;
+      for (const [time, familyName] of names) {
+        const event = employeeUpsertedEvent(message, {
+          time,
+          employee: { externalId: '1042', familyName },
+        });
+        expect(await vault.apply(event)).to.equal('applied');
+      }
+      const dossier = await db.dossier.findUniqueOrThrow({
+        where: { employerId_externalId: { employerId: employer, externalId: '1042' } },
+      });
+      expect(dossier.familyName).to.equal('Jansen');
+    });
+
+    it('data the database cannot store is a permanent failure, not an outage', async () => {
+      const employer = uniqueEmployerId('nul');
+      await createEmployer(db, employer);
+      const upsert = fixtureEvents(SIVI, '01-new-sick-report', employer).find(
+        (e) => e.type === 'nl.datakluis.employee.upserted',
+      )!;
+      const bad = {
+        ...upsert,
+        data: { employee: { externalId: '1042', familyName: 'Jan\u0000sen' } },
+      } as CanonicalEvent;
+      try {
+        await vault.apply(bad);
+        expect.fail('should have been refused');
+      } catch (error) {
+        expect(error).to.include({ code: 'DATABASE_REJECTED', retryable: false });
+      }
+    });
   });
 });
