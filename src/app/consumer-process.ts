@@ -9,7 +9,14 @@ import type { VaultConsumerOptions } from '../messaging/vault-consumer';
 import type { Logger } from '../shared/logger';
 import { OutboxRepository } from '../vault/outbox.repository';
 import { VaultService } from '../vault/vault.service';
-import { databaseFor, declareTopology, publisherConnection, topologyFor } from './wiring';
+import { withFaults } from './fault-injection';
+import {
+  databaseFor,
+  declareTopology,
+  exchangeByLogicalName,
+  publisherConnection,
+  topologyFor,
+} from './wiring';
 
 export interface RunningConsumer {
   consumer: VaultConsumer;
@@ -29,9 +36,8 @@ function outboxRelay(
     onReady: () => relay.kick(),
   });
   const relay = new OutboxRelay({
-    store: new OutboxRepository(db),
+    source: new OutboxRepository(db, (logical) => exchangeByLogicalName(topology, logical)),
     publisher,
-    topology,
     logger: log,
     intervalMs: 1000,
   });
@@ -54,12 +60,19 @@ export async function startConsumer(
     prefetch: config.consumerPrefetch,
     maxAttempts: config.maxAttempts,
     confirmTimeoutMs: config.publishTimeoutMs,
-    handler: {
-      apply: async (event, context) => {
-        const outcome = await vault.apply(event, context);
-        if (outcome === 'applied') relay.kick();
-        return outcome;
+    handler: withFaults(
+      {
+        apply: async (event, context) => {
+          const outcome = await vault.apply(event, context);
+          if (outcome === 'applied') relay.kick();
+          return outcome;
+        },
       },
+      process.env.DATAKLUIS_FAULTS,
+      log,
+    ),
+    databaseProbe: async () => {
+      await db.$queryRaw`SELECT 1`;
     },
     ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
   });

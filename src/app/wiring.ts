@@ -15,6 +15,13 @@ export function topologyFor(config: GatewayConfig): Topology {
   return buildTopology({ namespace: config.amqpNamespace, retryDelayMs: config.retryDelayMs });
 }
 
+/** The broker name of a logical exchange ('absence', 'vault', …) as outbox rows name it. */
+export function exchangeByLogicalName(topology: Topology, logical: string): string {
+  const exchange = (topology.exchanges as Record<string, { name: string } | undefined>)[logical];
+  if (exchange === undefined) throw new Error(`outbox names an unknown exchange: ${logical}`);
+  return exchange.name;
+}
+
 export function databaseFor(
   config: GatewayConfig,
   poolSize: number = config.databasePoolSize,

@@ -3,6 +3,8 @@ import { startIngress } from '../app/ingress-process';
 import { parseEnv } from '../config/env';
 import { createLogger } from '../shared/logger';
 
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
 /** Runs until SIGTERM/SIGINT, then stops accepting, finishes what is in hand and closes. */
 export async function runServe(args: string[]): Promise<number> {
   const which = args[0] ?? 'all';
@@ -27,6 +29,14 @@ export async function runServe(args: string[]): Promise<number> {
     process.once('SIGINT', resolve);
   });
   logger.info('shutting down');
+  // Every step has its own deadline; this one catches what none of them foresaw. Unacked deliveries
+  // return to their queue and accepted messages are in the broker or the outbox, so exiting is safe.
+  const lastResort = setTimeout(() => {
+    logger.error('shutdown did not finish in time; exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS });
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS);
+  lastResort.unref();
   for (const stop of stops) await stop();
+  clearTimeout(lastResort);
   return 0;
 }

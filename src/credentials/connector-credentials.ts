@@ -79,3 +79,37 @@ export class CredentialStore implements CredentialVerifier {
     return { credentialId: id, employerId: row.employerId, connectorId: row.connectorId };
   }
 }
+
+/**
+ * Keeps the ingress taking messages through a short database outage: a credential verified against
+ * the database in the last `graceMs` is accepted from memory only while the database cannot be
+ * asked. Whenever the database answers, its answer counts, so a revocation takes effect at once.
+ * Keyed by the token's hash; tokens themselves are never kept.
+ */
+export class CachedCredentialVerifier implements CredentialVerifier {
+  private readonly known = new Map<string, { credential: VerifiedCredential; at: number }>();
+
+  constructor(
+    private readonly inner: CredentialVerifier,
+    private readonly graceMs = 10 * 60_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async verify(token: string): Promise<VerifiedCredential | null> {
+    const key = hashSecret(token);
+    let credential: VerifiedCredential | null;
+    try {
+      credential = await this.inner.verify(token);
+    } catch (error) {
+      const cached = this.known.get(key);
+      if (cached !== undefined && Date.now() - cached.at <= this.graceMs) return cached.credential;
+      throw error;
+    }
+    this.known.delete(key);
+    if (credential !== null) {
+      if (this.known.size >= this.maxEntries) this.known.delete(this.known.keys().next().value!);
+      this.known.set(key, { credential, at: Date.now() });
+    }
+    return credential;
+  }
+}

@@ -74,13 +74,34 @@ export class BrokerConnection {
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Closes channels (teardown) and the connection, within `deadlineMs`: a broker that blocks us
+   * (resource alarm) stops reading our socket, so a polite close can wait forever. After the
+   * deadline the socket is destroyed; unacked deliveries return to their queue either way.
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     const model = this.model;
-    if (model !== null) await this.options.teardown?.().catch(() => undefined);
     this.model = null;
-    if (model !== null) await model.close().catch(() => undefined);
+    if (model === null) return;
+    const polite = (async () => {
+      await this.options.teardown?.().catch(() => undefined);
+      await model.close().catch(() => undefined);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), deadlineMs);
+    });
+    if ((await Promise.race([polite, deadline])) === 'deadline') {
+      this.options.logger.warn('broker did not close in time; dropping the connection', {
+        connection: this.options.name,
+      });
+      (
+        model as unknown as { connection?: { stream?: { destroy(): void } } }
+      ).connection?.stream?.destroy();
+    }
+    clearTimeout(timer);
   }
 
   private async connectOnce(): Promise<void> {

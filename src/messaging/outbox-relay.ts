@@ -1,53 +1,80 @@
-// Publishes what the vault wrote to its outbox (dossier.shared events) and marks it sent only after
-// the broker confirmed. At-least-once: a crash between confirm and mark publishes it again, with the
-// same message id, so receivers deduplicate.
+// Publishes what was written to an outbox (the ingress's events taken while the broker was away, the
+// vault's dossier.shared events) and removes it only after the broker confirmed. At-least-once: a
+// crash between confirm and removal publishes it again with the same message id, and receivers
+// deduplicate. Messages with the same order key (one employee) go out one after the other, oldest
+// first; a failure stops that key's line for this pass, so a later message never overtakes it.
 import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
-import type { EventPublisher } from './publisher';
-import type { Topology } from './topology';
+import type { EventPublisher, OutgoingMessage } from './publisher';
 
-export interface OutboxStore {
-  pending(limit: number): Promise<
-    {
-      id: string;
-      exchange: string;
-      routingKey: string;
-      payload: unknown;
-      correlationId: string | null;
-    }[]
-  >;
-  markPublished(ids: readonly string[]): Promise<void>;
-  markFailed(ids: readonly string[]): Promise<void>;
+export interface RelayMessage extends OutgoingMessage {
+  /** The outbox row's own id. */
+  outboxId: string;
 }
+
+export interface OutboxSource {
+  /**
+   * Hands the oldest pending messages (at most `limit`, in outbox order) to `publish` and removes
+   * the ones it reports published. `busy` when another relay holds the outbox right now.
+   */
+  relayBatch(
+    limit: number,
+    publish: (messages: RelayMessage[]) => Promise<string[]>,
+  ): Promise<{ seen: number; busy: boolean }>;
+}
+
+const BATCH = 200;
 
 export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private pending = false;
+  private stopped = false;
 
   constructor(
     private readonly options: {
-      store: OutboxStore;
+      source: OutboxSource;
       publisher: EventPublisher;
-      topology: Topology;
       logger: Logger;
       intervalMs: number;
     },
   ) {}
+
+  /** Messages were waiting at the last look (new messages should queue up behind them). */
+  get hasBacklog(): boolean {
+    return this.pending;
+  }
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.options.intervalMs);
     this.timer.unref();
   }
 
-  stop(): Promise<void> {
+  /** Stops the timer and waits for a pass under way, at most `deadlineMs` (it is safe to cut). */
+  async stop(deadlineMs = 10_000): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    return this.running ?? Promise.resolve();
+    this.stopped = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running ?? Promise.resolve(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadlineMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
-  /** Asks for a relay pass now (after a commit that wrote to the outbox). */
+  /** Tells the relay something was written to the outbox, and asks for a pass now. */
+  notify(): void {
+    this.pending = true;
+    this.kick();
+  }
+
+  /** Asks for a relay pass now. */
   kick(): void {
+    if (this.stopped) return;
     if (this.running !== null) {
       this.again = true;
       return;
@@ -65,42 +92,43 @@ export class OutboxRelay {
       });
   }
 
-  private exchangeName(logical: string): string {
-    const exchanges = this.options.topology.exchanges as Record<
-      string,
-      { name: string } | undefined
-    >;
-    const exchange = exchanges[logical];
-    if (exchange === undefined) throw new Error(`outbox names an unknown exchange: ${logical}`);
-    return exchange.name;
-  }
-
   private async pass(): Promise<void> {
     if (!this.options.publisher.ready) return;
-    const rows = await this.options.store.pending(100);
-    if (rows.length === 0) return;
-    const results = await Promise.allSettled(
-      rows.map((row) =>
-        this.options.publisher.publish([
-          {
-            exchange: this.exchangeName(row.exchange),
-            routingKey: row.routingKey,
-            body: Buffer.from(JSON.stringify(row.payload)),
-            messageId: row.id,
-            type: (row.payload as { type?: string }).type ?? 'unknown',
-            ...(row.correlationId === null ? {} : { correlationId: row.correlationId }),
-          },
-        ]),
-      ),
+    let failed = 0;
+    const { seen, busy } = await this.options.source.relayBatch(BATCH, async (messages) => {
+      const published = await this.publishInOrder(messages);
+      failed = messages.length - published.length;
+      return published;
+    });
+    this.pending = busy || failed > 0 || seen === BATCH;
+    if (failed > 0)
+      this.options.logger.warn('outbox messages not published yet', { count: failed });
+    // A full batch went out: there may be more. (A failure waits for the next tick.)
+    if (seen === BATCH && failed === 0) this.again = true;
+  }
+
+  /** Publishes each order key's messages one after the other; keys side by side. */
+  private async publishInOrder(messages: RelayMessage[]): Promise<string[]> {
+    const lines = new Map<string, RelayMessage[]>();
+    for (const message of messages) {
+      const key = message.orderKey ?? message.outboxId;
+      const line = lines.get(key) ?? [];
+      line.push(message);
+      lines.set(key, line);
+    }
+    const published: string[] = [];
+    await Promise.all(
+      [...lines.values()].map(async (line) => {
+        for (const message of line) {
+          try {
+            await this.options.publisher.publish([message]);
+          } catch {
+            return; // the rest of this line waits, so it cannot overtake the failed one
+          }
+          published.push(message.outboxId);
+        }
+      }),
     );
-    const published = rows
-      .filter((_, i) => results[i]?.status === 'fulfilled')
-      .map((row) => row.id);
-    const failed = rows.filter((_, i) => results[i]?.status === 'rejected').map((row) => row.id);
-    await this.options.store.markPublished(published);
-    await this.options.store.markFailed(failed);
-    if (failed.length > 0)
-      this.options.logger.warn('outbox messages not published yet', { count: failed.length });
-    if (rows.length === 100) this.again = true;
+    return published;
   }
 }

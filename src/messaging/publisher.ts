@@ -1,7 +1,8 @@
 // Publishes with publisher confirms: a publish settles only when the broker has taken responsibility
 // for the message (ack), and fails on a nack, an unroutable message (mandatory + basic.return), a
-// closed channel, a blocked connection or a confirm timeout. Nothing is buffered in memory: callers
-// (the ingress) answer 503 and the HR system retries with the same ids.
+// closed channel, a blocked connection or a confirm timeout. Nothing is buffered without bound: at
+// most `maxInFlight` publishes wait for confirms, and a congested socket refuses more until it
+// drains. Callers put what failed in an outbox or answer 503; either way the same ids come again.
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 
 import { GatewayError } from '../shared/errors';
@@ -16,10 +17,17 @@ export interface OutgoingMessage {
   type: string;
   correlationId?: string;
   headers?: Record<string, string | number>;
+  /** Messages with the same key (one employee) keep their order when they wait in an outbox. */
+  orderKey?: string;
 }
 
 export type PublishErrorCode =
-  'BROKER_UNAVAILABLE' | 'BROKER_BLOCKED' | 'PUBLISH_NACKED' | 'UNROUTABLE' | 'CONFIRM_TIMEOUT';
+  | 'BROKER_UNAVAILABLE'
+  | 'BROKER_BLOCKED'
+  | 'BROKER_BUSY'
+  | 'PUBLISH_NACKED'
+  | 'UNROUTABLE'
+  | 'CONFIRM_TIMEOUT';
 
 export class PublishError extends GatewayError {
   constructor(code: PublishErrorCode, message: string) {
@@ -37,13 +45,23 @@ export class ConfirmPublisher implements EventPublisher {
   private channel: ConfirmChannel | null = null;
   /** Returns (basic.return) not yet matched to their confirm, counted per message id. */
   private readonly returned = new Map<string, number>();
+  /** Publishes waiting for their confirm: bounded, so a slow broker never grows our memory. */
+  private inFlight = 0;
+  /** The socket's write buffer is full (amqplib's publish returned false) until 'drain'. */
+  private congested = false;
 
   constructor(
-    private readonly options: { timeoutMs: number; logger: Logger; isBlocked: () => string | null },
+    private readonly options: {
+      timeoutMs: number;
+      logger: Logger;
+      isBlocked: () => string | null;
+      /** At most this many publishes wait for a confirm at once (default 1000). */
+      maxInFlight?: number;
+    },
   ) {}
 
   get ready(): boolean {
-    return this.channel !== null && this.options.isBlocked() === null;
+    return this.channel !== null && this.options.isBlocked() === null && !this.congested;
   }
 
   /** Called by the connection's setup on every (re)connect. */
@@ -64,7 +82,11 @@ export class ConfirmPublisher implements EventPublisher {
       const id = message.properties.messageId as unknown;
       if (typeof id === 'string') this.returned.set(id, (this.returned.get(id) ?? 0) + 1);
     });
+    channel.on('drain', () => {
+      this.congested = false;
+    });
     this.returned.clear(); // returns belong to a channel; none survive it
+    this.congested = false;
     this.channel = channel;
   }
 
@@ -98,7 +120,16 @@ export class ConfirmPublisher implements EventPublisher {
         'BROKER_BLOCKED',
         'the message broker refuses messages for now (resource alarm)',
       );
-    await Promise.all(messages.map((message) => this.publishOne(channel, message)));
+    if (this.congested)
+      throw new PublishError('BROKER_BUSY', 'the connection to the message broker is congested');
+    if (this.inFlight + messages.length > (this.options.maxInFlight ?? 1000))
+      throw new PublishError('BROKER_BUSY', 'too many messages are waiting for the broker');
+    this.inFlight += messages.length;
+    try {
+      await Promise.all(messages.map((message) => this.publishOne(channel, message)));
+    } finally {
+      this.inFlight -= messages.length;
+    }
   }
 
   private publishOne(channel: ConfirmChannel, message: OutgoingMessage): Promise<void> {
@@ -120,7 +151,7 @@ export class ConfirmPublisher implements EventPublisher {
         this.options.timeoutMs,
       );
       try {
-        channel.publish(
+        const writable = channel.publish(
           message.exchange,
           message.routingKey,
           message.body,
@@ -146,6 +177,7 @@ export class ConfirmPublisher implements EventPublisher {
                   ),
             ),
         );
+        if (!writable) this.congested = true;
       } catch {
         settle(new PublishError('BROKER_UNAVAILABLE', 'the publish channel is closed'));
       }

@@ -9,12 +9,12 @@ import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } f
 
 import type { CanonicalEvent } from '../canonical/generated/canonical-event';
 import { validateCanonicalEvent } from '../canonical/validate-canonical';
-import { GatewayError, PermanentError } from '../shared/errors';
+import { GatewayError, PermanentError, errorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
 import { decide } from './consumer-decision';
 import type { ConsumeDecision } from './consumer-decision';
-import { HEADER, headerNumber, headerString } from './headers';
+import { HEADER, failureHeaders, headerNumber } from './headers';
 import type { Topology } from './topology';
 
 export interface EventHandler {
@@ -32,6 +32,13 @@ export interface VaultConsumerOptions {
   maxAttempts: number;
   /** How long a republish (to retry or dead-letter) may wait for its confirm. */
   confirmTimeoutMs?: number;
+  /**
+   * Answers when the database can be reached again. With it, a DATABASE_UNAVAILABLE failure pauses
+   * consumption instead of using up the delivery's retries.
+   */
+  databaseProbe?: () => Promise<void>;
+  /** Back-off between database checks while paused (default 0.5 s doubling to 30 s, jittered). */
+  pauseBackoff?: { initialMs: number; maxMs: number };
   /** Told about every settled delivery (the demo and tests wait on this). */
   onSettled?: (outcome: {
     messageId: string;
@@ -39,6 +46,11 @@ export interface VaultConsumerOptions {
     code?: string;
   }) => void;
 }
+
+type ApplyResult = { ok: true; outcome: 'applied' | 'duplicate' } | { ok: false; error: unknown };
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 function parseEvent(message: ConsumeMessage): CanonicalEvent {
   let value: unknown;
@@ -65,12 +77,21 @@ export class VaultConsumer {
   private channel: ConfirmChannel | null = null;
   private readonly returned = new Set<string>();
   private consumerTag: string | null = null;
+  private model: ChannelModel | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Set while the database cannot be reached: deliveries in hand wait for it, none are taken. */
+  private databaseDown: Promise<void> | null = null;
+  private stopping = false;
 
   constructor(private readonly options: VaultConsumerOptions) {}
 
   get consuming(): boolean {
     return this.channel !== null;
+  }
+
+  /** Consumption is paused because the database cannot be reached. */
+  get paused(): boolean {
+    return this.databaseDown !== null;
   }
 
   /** Called by the connection's setup on every (re)connect. */
@@ -92,6 +113,13 @@ export class VaultConsumer {
       void model.close().catch(() => undefined);
     });
     await channel.prefetch(this.options.prefetch);
+    this.channel = channel;
+    this.model = model;
+    await this.consume(channel, model);
+  }
+
+  /** Starts (or resumes) consuming on `channel`; every delivery's promise is caught and tracked. */
+  private async consume(channel: ConfirmChannel, model: ChannelModel): Promise<void> {
     const { consumerTag } = await channel.consume(
       this.options.topology.queues.apply.name,
       (message) => {
@@ -99,8 +127,7 @@ export class VaultConsumer {
           // The broker cancelled us (queue deleted or moved): start over on a new connection, which
           // declares the topology again and consumes anew.
           this.options.logger.warn('consumer cancelled by the broker; reconnecting');
-          this.channel = null;
-          void model.close().catch(() => undefined);
+          this.restart(channel, model);
           return;
         }
         const work = this.handle(channel, message).catch((error: unknown) => {
@@ -108,22 +135,23 @@ export class VaultConsumer {
           // delivery stays unacked; a new connection declares the topology again and gets it back.
           this.options.logger.error(
             'could not settle a delivery; reconnecting so it is delivered again',
-            {
-              ...errorFields(error),
-              reason: (error as Error).message,
-            },
+            { ...errorFields(error), reason: (error as Error).message },
           );
-          if (this.channel === channel) {
-            this.channel = null;
-            void model.close().catch(() => undefined);
-          }
+          this.restart(channel, model);
         });
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
       },
     );
     this.consumerTag = consumerTag;
-    this.channel = channel;
+  }
+
+  /** Gives up `channel` (its unacked deliveries return to the queue) and reconnects. */
+  private restart(channel: ConfirmChannel, model: ChannelModel): void {
+    if (this.channel !== channel) return;
+    this.channel = null;
+    this.consumerTag = null;
+    void model.close().catch(() => undefined);
   }
 
   /**
@@ -131,6 +159,7 @@ export class VaultConsumer {
    * so their acks reach the broker; anything still unacked goes back to the queue.
    */
   async close(timeoutMs: number): Promise<void> {
+    this.stopping = true;
     const channel = this.channel;
     if (channel === null) return;
     if (this.consumerTag !== null) await channel.cancel(this.consumerTag).catch(() => undefined);
@@ -154,17 +183,8 @@ export class VaultConsumer {
       correlationId,
       routingKey: message.fields.routingKey,
     });
-    let result: { ok: true; outcome: 'applied' | 'duplicate' } | { ok: false; error: unknown };
-    try {
-      const event = parseEvent(message);
-      const outcome = await this.options.handler.apply(
-        event,
-        correlationId === undefined ? {} : { correlationId },
-      );
-      result = { ok: true, outcome };
-    } catch (error) {
-      result = { ok: false, error };
-    }
+    const result = await this.tryApply(channel, message, correlationId);
+    if (result === 'abandoned') return;
     const decision = decide(
       result,
       headerNumber(headers, HEADER.attempts),
@@ -180,6 +200,68 @@ export class VaultConsumer {
       return;
     }
     await this.settleFailure(channel, message, decision, result.ok ? undefined : result.error, log);
+  }
+
+  /**
+   * Applies the delivery's event. While the database cannot be reached the attempt is not counted:
+   * the delivery waits (unacked) for the database and is tried again. 'abandoned' when its channel
+   * went away meanwhile (the broker has put it back in the queue).
+   */
+  private async tryApply(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    correlationId: string | undefined,
+  ): Promise<ApplyResult | 'abandoned'> {
+    let event: CanonicalEvent;
+    try {
+      event = parseEvent(message);
+    } catch (error) {
+      return { ok: false, error };
+    }
+    for (;;) {
+      try {
+        const outcome = await this.options.handler.apply(
+          event,
+          correlationId === undefined ? {} : { correlationId },
+        );
+        return { ok: true, outcome };
+      } catch (error) {
+        if (errorCode(error) !== 'DATABASE_UNAVAILABLE' || this.options.databaseProbe === undefined)
+          return { ok: false, error };
+        this.databaseDown ??= this.pauseUntilDatabaseIsBack(channel);
+        await this.databaseDown;
+        if (this.channel !== channel || this.stopping) return 'abandoned';
+      }
+    }
+  }
+
+  /**
+   * RabbitMQ's advice for a dependency that is down: stop consuming (no retries burnt, nothing
+   * dead-lettered for an outage), check back with back-off, and consume again once it answers.
+   */
+  private async pauseUntilDatabaseIsBack(channel: ConfirmChannel): Promise<void> {
+    const probe = this.options.databaseProbe;
+    const log = this.options.logger;
+    log.warn('database unreachable; consumption paused until it answers again');
+    const tag = this.consumerTag;
+    this.consumerTag = null;
+    if (tag !== null) await channel.cancel(tag).catch(() => undefined);
+    const { initialMs, maxMs } = this.options.pauseBackoff ?? { initialMs: 500, maxMs: 30000 };
+    for (let delay = initialMs; ; delay = Math.min(delay * 2, maxMs)) {
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+      if (this.channel !== channel || this.stopping || probe === undefined) break;
+      try {
+        await probe();
+        if (this.channel === channel && this.model !== null) {
+          await this.consume(channel, this.model);
+          log.info('database answers again; consumption resumed');
+        }
+        break;
+      } catch {
+        log.warn('database still unreachable', { nextCheckMs: Math.min(delay * 2, maxMs) });
+      }
+    }
+    this.databaseDown = null;
   }
 
   /** Retry later or dead-letter; the original is acked only after the copy is confirmed. */
@@ -234,23 +316,7 @@ export class VaultConsumer {
     routingKey: string,
     failure: { attempts: number; code?: string; reason?: string },
   ): Promise<void> {
-    const previous = message.properties.headers as Record<string, unknown> | undefined;
-    const now = new Date().toISOString();
-    const headers: Record<string, string | number> = {
-      [HEADER.attempts]: failure.attempts,
-      [HEADER.firstFailure]: headerString(previous, HEADER.firstFailure) ?? now,
-      [HEADER.lastFailure]: now,
-      [HEADER.originalExchange]:
-        headerString(previous, HEADER.originalExchange) ?? message.fields.exchange,
-      [HEADER.originalRoutingKey]:
-        headerString(previous, HEADER.originalRoutingKey) ?? message.fields.routingKey,
-    };
-    for (const name of [HEADER.connector, HEADER.employer, HEADER.schemaVersion]) {
-      const value = headerString(previous, name);
-      if (value !== undefined) headers[name] = value;
-    }
-    if (failure.code !== undefined) headers[HEADER.errorCode] = failure.code;
-    if (failure.reason !== undefined) headers[HEADER.errorMessage] = failure.reason.slice(0, 500);
+    const headers = failureHeaders(message, failure);
     const properties = message.properties as {
       messageId?: string;
       correlationId?: string;

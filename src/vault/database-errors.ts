@@ -21,6 +21,36 @@ function isPermanentSqlState(code: string): boolean {
 }
 
 /**
+ * Signs that the database itself cannot be reached (not that one statement failed): connection
+ * exceptions (SQLSTATE class 08), shutdowns (57P01–57P03), too many connections (53300), Prisma's
+ * connection and pool errors, the driver adapter's connection kinds and socket errors.
+ */
+const UNREACHABLE = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+function isUnreachable(code: string): boolean {
+  return UNREACHABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+}
+
+/**
  * Every error code in the chain: Prisma's own (`P20xx`), and the database's SQLSTATE that Prisma's
  * driver adapter keeps in `meta.driverAdapterError.cause`, and any `cause` below.
  */
@@ -33,10 +63,11 @@ function codesOf(error: unknown): string[] {
     const record = current as {
       code?: unknown;
       originalCode?: unknown;
+      kind?: unknown;
       cause?: unknown;
       meta?: { driverAdapterError?: unknown };
     };
-    for (const code of [record.code, record.originalCode])
+    for (const code of [record.code, record.originalCode, record.kind])
       if (typeof code === 'string') codes.push(code);
     queue.push(record.cause, record.meta?.driverAdapterError);
   }
@@ -44,10 +75,11 @@ function codesOf(error: unknown): string[] {
 }
 
 /**
- * Sorts a database failure into permanent (bad data) or transient (everything else: connection
- * loss, timeouts, deadlocks, serialization conflicts and races on a unique key are all worth a
- * retry). Unknown failures count as transient, so they are retried a bounded number of times and
- * then dead-lettered rather than dropped.
+ * Sorts a database failure into permanent (bad data: DATABASE_REJECTED), unreachable
+ * (DATABASE_UNAVAILABLE: the consumer pauses until the database is back instead of spending
+ * retries) or transient (DATABASE_BUSY: timeouts, deadlocks, serialization conflicts and races on a
+ * unique key are worth a retry). Unknown database failures count as busy, so they are retried a
+ * bounded number of times and then dead-lettered rather than dropped.
  */
 export function classifyDatabaseError(error: unknown): TransientError | PermanentError {
   const codes = codesOf(error);
@@ -66,9 +98,16 @@ export function classifyDatabaseError(error: unknown): TransientError | Permanen
       cause: error,
     });
   }
-  const shown = codes[0];
+  const shown = codes.find((code) => !code.startsWith('P20')) ?? codes[0];
+  if (codes.some(isUnreachable)) {
+    return new TransientError(
+      'DATABASE_UNAVAILABLE',
+      `the database cannot be reached${shown === undefined ? '' : ` (${shown})`}`,
+      { cause: error },
+    );
+  }
   return new TransientError(
-    'DATABASE_UNAVAILABLE',
+    'DATABASE_BUSY',
     `database operation failed${shown === undefined ? '' : ` (${shown})`}`,
     { cause: error },
   );

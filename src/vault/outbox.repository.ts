@@ -1,39 +1,58 @@
 import type { Database } from '../db/prisma-client';
 
-export interface OutboxRow {
-  id: string;
+/** One pending dossier.shared (or other vault) event, as the relay publishes it. */
+export interface VaultOutboxMessage {
+  outboxId: string;
   exchange: string;
   routingKey: string;
-  payload: unknown;
-  correlationId: string | null;
+  body: Buffer;
+  messageId: string;
+  type: string;
+  correlationId?: string;
 }
 
-/** Reads and settles the transactional outbox written by the vault service. */
+/**
+ * Reads and settles the transactional outbox written by the vault service. Rows name a logical
+ * exchange ('vault'); `exchangeName` turns it into the broker's name (the namespace is not ours).
+ */
 export class OutboxRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly exchangeName: (logical: string) => string,
+  ) {}
 
-  async pending(limit: number): Promise<OutboxRow[]> {
-    return this.db.outboxMessage.findMany({
+  async relayBatch(
+    limit: number,
+    publish: (messages: VaultOutboxMessage[]) => Promise<string[]>,
+  ): Promise<{ seen: number; busy: boolean }> {
+    const rows = await this.db.outboxMessage.findMany({
       where: { publishedAt: null },
       orderBy: { createdAt: 'asc' },
       take: limit,
-      select: { id: true, exchange: true, routingKey: true, payload: true, correlationId: true },
     });
-  }
-
-  async markPublished(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.outboxMessage.updateMany({
-      where: { id: { in: [...ids] } },
-      data: { publishedAt: new Date() },
-    });
-  }
-
-  async markFailed(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.outboxMessage.updateMany({
-      where: { id: { in: [...ids] } },
-      data: { attempts: { increment: 1 } },
-    });
+    if (rows.length === 0) return { seen: 0, busy: false };
+    const published = await publish(
+      rows.map((row) => ({
+        outboxId: row.id,
+        exchange: this.exchangeName(row.exchange),
+        routingKey: row.routingKey,
+        body: Buffer.from(JSON.stringify(row.payload)),
+        messageId: row.id,
+        type: (row.payload as { type?: string }).type ?? 'unknown',
+        ...(row.correlationId === null ? {} : { correlationId: row.correlationId }),
+      })),
+    );
+    const failed = rows.map((row) => row.id).filter((id) => !published.includes(id));
+    if (published.length > 0)
+      await this.db.outboxMessage.updateMany({
+        where: { id: { in: published } },
+        data: { publishedAt: new Date() },
+      });
+    if (failed.length > 0)
+      await this.db.outboxMessage.updateMany({
+        where: { id: { in: failed } },
+        data: { attempts: { increment: 1 } },
+      });
+    return { seen: rows.length, busy: false };
   }
 }

@@ -66,6 +66,7 @@ function expectedType(field: DmmfField): string {
     Boolean: 'bool',
     Int: 'int4',
     BigInt: 'int8',
+    Bytes: 'bytea',
     Json: 'jsonb',
     DateTime: 'timestamp(3)',
     Decimal: 'numeric(65,30)',

@@ -9,7 +9,7 @@ import { assertTopology } from '../../src/messaging/assert-topology';
 import { BrokerConnection } from '../../src/messaging/connection';
 import type { Topology } from '../../src/messaging/topology';
 import { VaultConsumer } from '../../src/messaging/vault-consumer';
-import type { EventHandler } from '../../src/messaging/vault-consumer';
+import type { EventHandler, VaultConsumerOptions } from '../../src/messaging/vault-consumer';
 import { TransientError } from '../../src/shared/errors';
 import { createLogger } from '../../src/shared/logger';
 import { absenceEventsOf, fixtureEvents } from '../helpers/fixture-events';
@@ -29,7 +29,7 @@ class FlakyHandler implements EventHandler {
     this.attempts.set(event.id, times);
     if (times.length <= this.failures)
       return Promise.reject(
-        new TransientError('DATABASE_UNAVAILABLE', 'database operation failed (P1001)'),
+        new TransientError('DATABASE_BUSY', 'database operation failed (40P01)'),
       );
     return Promise.resolve('applied');
   }
@@ -42,6 +42,7 @@ function consumerOn(
   handler: EventHandler,
   name: string,
   maxAttempts: number,
+  extra: Partial<VaultConsumerOptions> = {},
 ): BrokerConnection {
   const consumer = new VaultConsumer({
     topology,
@@ -50,6 +51,7 @@ function consumerOn(
     prefetch: 5,
     maxAttempts,
     confirmTimeoutMs: 2000,
+    ...extra,
   });
   return new BrokerConnection({
     url,
@@ -78,13 +80,18 @@ describe('vault consumer (real RabbitMQ)', function () {
   });
   after(() => broker?.close());
 
-  async function runWith(handler: EventHandler, body: () => Promise<void>): Promise<void> {
+  async function runWith(
+    handler: EventHandler,
+    body: () => Promise<void>,
+    extra: Partial<VaultConsumerOptions> = {},
+  ): Promise<void> {
     const connection = consumerOn(
       topology,
       config.amqpUrl,
       handler,
       'test-consumer',
       config.maxAttempts,
+      extra,
     );
     await connection.start();
     try {
@@ -139,15 +146,70 @@ describe('vault consumer (real RabbitMQ)', function () {
     channel.ack(dead);
     const headers = dead.properties.headers as Record<string, unknown>;
     expect(headers).to.include({
-      'x-koppeling-error-code': 'RETRIES_EXHAUSTED:DATABASE_UNAVAILABLE',
+      'x-koppeling-error-code': 'RETRIES_EXHAUSTED:DATABASE_BUSY',
       'x-koppeling-attempts': 3,
       'x-koppeling-original-routing-key': 'sivi-verzuim.absence.reported',
-      'x-koppeling-error-message': 'database operation failed (P1001)',
+      'x-koppeling-error-message': 'database operation failed (40P01)',
     });
     expect(dead.properties.messageId).to.equal(event!.id);
     expect(dead.properties.correlationId).to.equal('corr-1');
     expect(JSON.parse(dead.content.toString())).to.deep.equal(event);
     expect(handler.attempts.get(event!.id)).to.have.length(3);
+    await channel.close();
+  });
+
+  it('pauses while the database cannot be reached: no retry spent, nothing dead-lettered, resumes by itself', async () => {
+    const events = absenceEventsOf(
+      fixtureEvents('sivi-verzuim', '03-update-expected-return', 'consumer-pause'),
+    ).concat(
+      absenceEventsOf(fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-pause')),
+    );
+    let databaseUp = false;
+    let probes = 0;
+    const calls = new Map<string, number>();
+    const applied = new Set<string>();
+    const handler: EventHandler = {
+      apply: (event) => {
+        calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+        if (!databaseUp)
+          return Promise.reject(
+            new TransientError(
+              'DATABASE_UNAVAILABLE',
+              'the database cannot be reached (ECONNREFUSED)',
+            ),
+          );
+        applied.add(event.id);
+        return Promise.resolve('applied');
+      },
+    };
+    const settled: string[] = [];
+    const channel = await broker.createChannel();
+    await runWith(
+      handler,
+      async () => {
+        for (const event of events) await publish(event);
+        await waitUntil(() => Promise.resolve(probes >= 3));
+        // Paused: the consumer was cancelled, so the events wait unacked or in the queue, and no
+        // retry copy and no dead letter was made.
+        expect(settled).to.deep.equal([]);
+        expect(applied.size).to.equal(0);
+        databaseUp = true;
+        await waitUntil(() => Promise.resolve(applied.size === events.length));
+      },
+      {
+        databaseProbe: () => {
+          probes += 1;
+          return databaseUp ? Promise.resolve() : Promise.reject(new Error('down'));
+        },
+        pauseBackoff: { initialMs: 50, maxMs: 100 },
+        onSettled: (outcome) => settled.push(outcome.action),
+      },
+    );
+    expect(settled.filter((action) => action !== 'applied')).to.deep.equal([]);
+    // At most one failed call per delivery in hand when the database went away; none after.
+    for (const event of events) expect(calls.get(event.id)).to.be.at.most(2);
+    for (const queue of [topology.queues.dead, ...topology.queues.retries, topology.queues.apply])
+      expect((await channel.checkQueue(queue.name)).messageCount, queue.name).to.equal(0);
     await channel.close();
   });
 

@@ -9,12 +9,12 @@ describe('consumer decision', () => {
   });
 
   it('retries a transient failure with the attempt count, until the attempts are used up', () => {
-    const error = new TransientError('DATABASE_UNAVAILABLE', 'down');
+    const error = new TransientError('DATABASE_BUSY', 'deadlock');
     expect(decide({ ok: false, error }, 0, 3)).to.deep.equal({ action: 'retry', attempt: 1 });
     expect(decide({ ok: false, error }, 1, 3)).to.deep.equal({ action: 'retry', attempt: 2 });
     expect(decide({ ok: false, error }, 2, 3)).to.deep.equal({
       action: 'dead-letter',
-      code: 'RETRIES_EXHAUSTED:DATABASE_UNAVAILABLE',
+      code: 'RETRIES_EXHAUSTED:DATABASE_BUSY',
       attempts: 3,
     });
   });

@@ -1,0 +1,41 @@
+// Crash points for the fault suite (test/faults): DATAKLUIS_FAULTS=crash-before-commit:N or
+// crash-after-commit:N makes the consumer process kill itself (SIGKILL, no clean-up) on the N-th
+// event it handles, before the vault transaction or after its commit but before the ack. These are
+// the two moments a real crash can hit; the suite proves nothing is lost or doubled either way.
+import type { EventHandler } from '../messaging/vault-consumer';
+import type { Logger } from '../shared/logger';
+
+type CrashPoint = 'crash-before-commit' | 'crash-after-commit';
+
+export function parseFaults(text: string | undefined): { point: CrashPoint; at: number } | null {
+  if (text === undefined || text === '') return null;
+  const match = /^(crash-before-commit|crash-after-commit):([1-9][0-9]*)$/.exec(text);
+  if (match === null)
+    throw new Error('DATAKLUIS_FAULTS must be crash-before-commit:N or crash-after-commit:N');
+  return { point: match[1] as CrashPoint, at: Number(match[2]) };
+}
+
+/** Wraps `handler` with the crash point named in `text` (none: the handler as it is). */
+export function withFaults(
+  handler: EventHandler,
+  text: string | undefined,
+  log: Logger,
+): EventHandler {
+  const fault = parseFaults(text);
+  if (fault === null) return handler;
+  log.warn('fault injection is on: this process will kill itself', { fault: text });
+  let handled = 0;
+  const crash = (): never => {
+    process.kill(process.pid, 'SIGKILL');
+    throw new Error('unreachable');
+  };
+  return {
+    async apply(event, context) {
+      handled += 1;
+      if (fault.point === 'crash-before-commit' && handled === fault.at) crash();
+      const outcome = await handler.apply(event, context);
+      if (fault.point === 'crash-after-commit' && handled === fault.at) crash();
+      return outcome;
+    },
+  };
+}

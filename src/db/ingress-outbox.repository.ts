@@ -1,0 +1,90 @@
+// The ingress outbox (see the migration 20261203160000_ingress_outbox): where accepted events wait
+// while the broker cannot confirm them. One relay at a time works on it (a transaction-scoped
+// advisory lock), so events of one employee leave in the order they came in, whichever ingress
+// process took them.
+import type { Database } from './prisma-client';
+
+export interface IngressOutboxMessage {
+  exchange: string;
+  routingKey: string;
+  body: Buffer;
+  messageId: string;
+  type: string;
+  correlationId?: string;
+  headers?: Record<string, string | number>;
+  orderKey?: string;
+}
+
+/** How long one relay pass may hold its transaction (publishing up to a batch with confirms). */
+const RELAY_TRANSACTION_MS = 120_000;
+
+export class IngressOutboxRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Stores every message of one HTTP request in one statement: all of them or none. */
+  async store(messages: readonly IngressOutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.db.ingressOutboxMessage.createMany({
+      data: messages.map((message) => ({
+        messageId: message.messageId,
+        exchange: message.exchange,
+        routingKey: message.routingKey,
+        type: message.type,
+        body: new Uint8Array(message.body),
+        headers: message.headers ?? {},
+        correlationId: message.correlationId ?? null,
+        orderKey: message.orderKey ?? message.messageId,
+      })),
+    });
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.db.ingressOutboxMessage.count();
+  }
+
+  async relayBatch(
+    limit: number,
+    publish: (messages: (IngressOutboxMessage & { outboxId: string })[]) => Promise<string[]>,
+  ): Promise<{ seen: number; busy: boolean }> {
+    return this.db.$transaction(
+      async (tx) => {
+        // Keyed by schema: gateways in other schemas of the same database have outboxes of their own.
+        const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.ingress_outbox')) AS locked`;
+        if (lock?.locked !== true) {
+          const waiting = await tx.ingressOutboxMessage.count({ take: 1 });
+          return { seen: 0, busy: waiting > 0 };
+        }
+        const rows = await tx.ingressOutboxMessage.findMany({
+          orderBy: { seq: 'asc' },
+          take: limit,
+        });
+        if (rows.length === 0) return { seen: 0, busy: false };
+        const published = new Set(
+          await publish(
+            rows.map((row) => ({
+              outboxId: row.seq.toString(),
+              messageId: row.messageId,
+              exchange: row.exchange,
+              routingKey: row.routingKey,
+              type: row.type,
+              body: Buffer.from(row.body),
+              headers: row.headers as Record<string, string | number>,
+              orderKey: row.orderKey,
+              ...(row.correlationId === null ? {} : { correlationId: row.correlationId }),
+            })),
+          ),
+        );
+        const seqs = (done: boolean): bigint[] =>
+          rows.filter((row) => published.has(row.seq.toString()) === done).map((row) => row.seq);
+        await tx.ingressOutboxMessage.deleteMany({ where: { seq: { in: seqs(true) } } });
+        await tx.ingressOutboxMessage.updateMany({
+          where: { seq: { in: seqs(false) } },
+          data: { attempts: { increment: 1 }, lastError: 'not confirmed by the broker' },
+        });
+        return { seen: rows.length, busy: false };
+      },
+      { timeout: RELAY_TRANSACTION_MS, maxWait: 5000 },
+    );
+  }
+}

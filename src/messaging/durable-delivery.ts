@@ -1,0 +1,64 @@
+// How the ingress hands over accepted events: to the broker with confirms when it can, otherwise
+// into the PostgreSQL outbox (same promise: stored durably before the 202), from where the relay
+// publishes them once the broker is back. Only when both fail does the sender get a 503.
+import { TransientError, isRetryable } from '../shared/errors';
+import type { EventPublisher, OutgoingMessage } from './publisher';
+
+export interface IngressOutbox {
+  /** Messages are waiting in the outbox: new ones queue up behind them, to keep their order. */
+  readonly hasBacklog: boolean;
+  /** Stores all `messages` (one transaction) and tells the relay. */
+  store(messages: readonly OutgoingMessage[]): Promise<void>;
+}
+
+export type DeliveryResult =
+  | { via: 'broker' }
+  | {
+      via: 'outbox';
+      /** Why the broker was not used: its publish error code, or BROKER_BACKLOG / BROKER_NOT_READY. */
+      cause: string;
+    };
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_ERROR';
+}
+
+/**
+ * Publishes `messages` (confirmed) or stores them in `outbox`. Rejects with the publish error when
+ * there is no outbox, and with OUTBOX_UNAVAILABLE when storing fails too.
+ */
+export async function deliver(
+  messages: readonly OutgoingMessage[],
+  publisher: EventPublisher,
+  outbox?: IngressOutbox,
+): Promise<DeliveryResult> {
+  if (messages.length === 0) return { via: 'broker' };
+  if (outbox === undefined) {
+    await publisher.publish(messages);
+    return { via: 'broker' };
+  }
+  let cause: string;
+  if (outbox.hasBacklog) cause = 'BROKER_BACKLOG';
+  else if (!publisher.ready) cause = 'BROKER_NOT_READY';
+  else {
+    try {
+      await publisher.publish(messages);
+      return { via: 'broker' };
+    } catch (error) {
+      // Part may have been confirmed: storing all again is safe, the consumer deduplicates by id.
+      if (!isRetryable(error)) throw error;
+      cause = codeOf(error);
+    }
+  }
+  try {
+    await outbox.store(messages);
+  } catch (error) {
+    throw new TransientError(
+      'OUTBOX_UNAVAILABLE',
+      `the broker could not take the message (${cause}) and neither could the outbox`,
+      { cause: error },
+    );
+  }
+  return { via: 'outbox', cause };
+}

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+
+import { OutboxRelay } from '../../../src/messaging/outbox-relay';
+import type { OutboxSource, RelayMessage } from '../../../src/messaging/outbox-relay';
+import type { EventPublisher, OutgoingMessage } from '../../../src/messaging/publisher';
+import { createLogger } from '../../../src/shared/logger';
+
+const row = (outboxId: string, orderKey: string): RelayMessage => ({
+  outboxId,
+  orderKey,
+  exchange: 'x',
+  routingKey: 'r',
+  body: Buffer.from('{}'),
+  messageId: `m-${outboxId}`,
+  type: 't',
+});
+
+class MemorySource implements OutboxSource {
+  constructor(public rows: RelayMessage[]) {}
+  async relayBatch(
+    limit: number,
+    publish: (messages: RelayMessage[]) => Promise<string[]>,
+  ): Promise<{ seen: number; busy: boolean }> {
+    const batch = this.rows.slice(0, limit);
+    const published = new Set(await publish(batch));
+    this.rows = this.rows.filter((r) => !published.has(r.outboxId));
+    return { seen: batch.length, busy: false };
+  }
+}
+
+/** Confirms after a delay that differs per message, and refuses the ids in `refuse`. */
+class SlowPublisher implements EventPublisher {
+  ready = true;
+  order: string[] = [];
+  constructor(private readonly refuse: Set<string>) {}
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    const [message] = messages;
+    await new Promise((resolve) => setTimeout(resolve, Number(message!.messageId.slice(-1)) * 3));
+    if (this.refuse.has(message!.messageId)) throw new Error('nacked');
+    this.order.push(message!.messageId);
+  }
+}
+
+async function runOnce(relay: OutboxRelay): Promise<void> {
+  relay.kick();
+  await relay.stop();
+}
+
+describe('outbox relay', () => {
+  it('publishes each employee line in outbox order, and stops a line at its first failure', async () => {
+    const source = new MemorySource([
+      row('1', 'emp-a'),
+      row('2', 'emp-b'),
+      row('3', 'emp-a'),
+      row('4', 'emp-b'),
+      row('5', 'emp-a'),
+    ]);
+    const publisher = new SlowPublisher(new Set(['m-4']));
+    const relay = new OutboxRelay({
+      source,
+      publisher,
+      logger: createLogger({ console: false }),
+      intervalMs: 60_000,
+    });
+    await runOnce(relay);
+    const a = publisher.order.filter((id) => ['m-1', 'm-3', 'm-5'].includes(id));
+    expect(a).to.deep.equal(['m-1', 'm-3', 'm-5']);
+    expect(publisher.order).to.include('m-2');
+    // m-4 failed: it stays, and it was the last of its line, so nothing overtook it.
+    expect(source.rows.map((r) => r.outboxId)).to.deep.equal(['4']);
+    expect(relay.hasBacklog).to.equal(true);
+  });
+
+  it('leaves a failed message and everything after it in its line for the next pass', async () => {
+    const source = new MemorySource([row('1', 'emp-a'), row('2', 'emp-a'), row('3', 'emp-a')]);
+    const publisher = new SlowPublisher(new Set(['m-2']));
+    const relay = new OutboxRelay({
+      source,
+      publisher,
+      logger: createLogger({ console: false }),
+      intervalMs: 60_000,
+    });
+    await runOnce(relay);
+    expect(publisher.order).to.deep.equal(['m-1']);
+    expect(source.rows.map((r) => r.outboxId)).to.deep.equal(['2', '3']);
+  });
+
+  it('does nothing while the publisher is not ready', async () => {
+    const source = new MemorySource([row('1', 'emp-a')]);
+    const publisher = new SlowPublisher(new Set());
+    publisher.ready = false;
+    const relay = new OutboxRelay({
+      source,
+      publisher,
+      logger: createLogger({ console: false }),
+      intervalMs: 60_000,
+    });
+    await runOnce(relay);
+    expect(source.rows).to.have.length(1);
+  });
+});
