@@ -1,12 +1,18 @@
-// Wires the ingress process: registry, credentials, publisher connection, HTTP app.
+// Wires the ingress process: registry, credentials, publisher connection, outbox and its relay,
+// HTTP app.
 import type { Server, ServerResponse } from 'node:http';
 
 import { connectorModules } from '../../connectors';
 import type { GatewayConfig } from '../config/env';
 import { buildRegistry } from '../connector-runtime/registry';
-import { CredentialStore } from '../credentials/connector-credentials';
+import { CachedCredentialVerifier, CredentialStore } from '../credentials/connector-credentials';
+import { IngressOutboxRepository } from '../db/ingress-outbox.repository';
 import { createApp } from '../ingress/create-app';
+import type { IngressOutbox } from '../messaging/durable-delivery';
+import { OutboxRelay } from '../messaging/outbox-relay';
 import type { ConfirmPublisher } from '../messaging/publisher';
+import type { Database } from '../db/prisma-client';
+import type { Topology } from '../messaging/topology';
 import type { Logger } from '../shared/logger';
 import { databaseFor, publisherConnection, topologyFor } from './wiring';
 
@@ -15,6 +21,28 @@ export interface RunningIngress {
   server: Server;
   publisher: ConfirmPublisher;
   stop(): Promise<void>;
+}
+
+/** The publisher connection and the outbox that takes over when the broker cannot confirm. */
+function publishing(config: GatewayConfig, log: Logger, db: Database, topology: Topology) {
+  // Kicked once the connection is (re)attached: what waited in the outbox goes out first.
+  const { publisher, connection, readiness } = publisherConnection(config, log, {
+    name: 'datakluis-ingress',
+    assert: topology,
+    onReady: () => relay.kick(),
+  });
+  const outboxRows = new IngressOutboxRepository(db);
+  const relay = new OutboxRelay({ source: outboxRows, publisher, logger: log, intervalMs: 1000 });
+  const outbox: IngressOutbox = {
+    get hasBacklog() {
+      return relay.hasBacklog;
+    },
+    async store(messages) {
+      await outboxRows.store(messages);
+      relay.notify();
+    },
+  };
+  return { publisher, connection, readiness, relay, outbox };
 }
 
 export async function startIngress(
@@ -26,17 +54,17 @@ export async function startIngress(
   const registry = buildRegistry(connectorModules);
   const topology = topologyFor(config);
   const db = databaseFor(config);
-  const { publisher, connection, readiness } = publisherConnection(config, log, {
-    name: 'datakluis-ingress',
-    assert: topology,
-  });
+  const { publisher, connection, readiness, relay, outbox } = publishing(config, log, db, topology);
   if (options.waitForBroker === true) await connection.start();
   else connection.startInBackground();
+  relay.start();
+  relay.kick(); // messages left by an earlier run
   const app = createApp({
     logger: log,
     registry,
-    credentials: new CredentialStore(db),
+    credentials: new CachedCredentialVerifier(new CredentialStore(db)),
     publisher,
+    outbox,
     exchange: topology.exchanges.absence.name,
     retryAfterSeconds: 5,
     isReady: readiness,
@@ -63,6 +91,7 @@ export async function startIngress(
       const deadline = setTimeout(() => server.closeAllConnections(), 5000);
       await closed;
       clearTimeout(deadline);
+      await relay.stop();
       await connection.stop();
       await db.$disconnect();
     },

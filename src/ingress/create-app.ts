@@ -77,6 +77,8 @@ export function createApp(deps: AppDeps): express.Express {
     });
     if (answer.status === 401)
       res.setHeader('WWW-Authenticate', 'Bearer realm="datakluis-gateway"');
+    // The rest of a body refused before it was read is not worth receiving: end the connection.
+    if (answer.status === 413) res.setHeader('Connection', 'close');
     sendProblem(res, answer, context.correlationId);
   });
   return app;

@@ -2,8 +2,6 @@
 // authenticate → connector → content type → size → decode → translate + validate → publish
 // (confirmed) → 202 with the event ids. Every failure is a problem+json answer and nothing of the
 // message is accepted.
-import { TextDecoder } from 'node:util';
-
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 
@@ -14,9 +12,19 @@ import type { ConnectorRegistry, RegisteredConnector } from '../connector-runtim
 import { runTranslate } from '../connector-runtime/run-translate';
 import type { CredentialVerifier, VerifiedCredential } from '../credentials/connector-credentials';
 import { HEADER } from '../messaging/headers';
+import { deliver } from '../messaging/durable-delivery';
+import type { DeliveryResult, IngressOutbox } from '../messaging/durable-delivery';
+import { orderKeyOf } from '../messaging/order-key';
 import type { EventPublisher, OutgoingMessage } from '../messaging/publisher';
 import { errorCode, isRetryable } from '../shared/errors';
 import { errorFields } from '../shared/logger';
+import {
+  acceptedCharsets,
+  decodeBodyText,
+  parseContentType,
+  requestCharset,
+} from './body-encoding';
+import type { Charset } from './body-encoding';
 import { problem, problemForRun, tooLarge } from './outcome-to-problem';
 import type { Problem } from './problem';
 import { contextOf } from './request-context';
@@ -25,6 +33,8 @@ export interface MessagesRouterDeps {
   registry: ConnectorRegistry;
   credentials: CredentialVerifier;
   publisher: EventPublisher;
+  /** Where accepted events wait when the broker cannot confirm them (none: answer 503 instead). */
+  outbox?: IngressOutbox;
   /** Name of the exchange canonical events are published to. */
   exchange: string;
   retryAfterSeconds: number;
@@ -35,8 +45,6 @@ class ProblemError extends Error {
     super(problem.code);
   }
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 async function authenticate(req: Request, deps: MessagesRouterDeps): Promise<VerifiedCredential> {
   const header = req.get('authorization') ?? '';
@@ -68,11 +76,14 @@ function resolveConnector(
   return connector;
 }
 
-function checkContentType(req: Request, connector: RegisteredConnector): string {
-  const header = req.get('content-type');
-  const [mediaType = '', ...params] = (header ?? '')
-    .split(';')
-    .map((part) => part.trim().toLowerCase());
+/** What `checkContentType` admitted: the media type and the charset Content-Type names, if any. */
+interface AdmittedType {
+  mediaType: string;
+  charset: Charset | undefined;
+}
+
+function checkContentType(req: Request, connector: RegisteredConnector): AdmittedType {
+  const { mediaType, charsets } = parseContentType(req.get('content-type'));
   const accepted = connector.manifest.ingress.contentTypes;
   if (!accepted.includes(mediaType)) {
     throw new ProblemError(
@@ -81,28 +92,23 @@ function checkContentType(req: Request, connector: RegisteredConnector): string 
       }),
     );
   }
-  const charset = params
-    .map((p) => p.replace(/\s*=\s*/, '='))
-    .find((p) => p.startsWith('charset='))
-    ?.slice('charset='.length)
-    .replace(/"/g, '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
-    throw new ProblemError(problem('UNSUPPORTED_CHARSET'));
+  const charset = requestCharset(charsets, acceptedCharsets(connector.manifest.ingress.charsets));
+  if (!charset.ok) throw new ProblemError(problem(charset.code, { detail: charset.detail }));
   const length = Number(req.get('content-length') ?? 0);
   if (length > connector.manifest.ingress.maxBodyBytes)
     throw new ProblemError(tooLarge(connector.manifest.ingress.maxBodyBytes));
-  return mediaType;
+  return { mediaType, charset: charset.value };
 }
 
-function decodeBody(body: unknown): string {
+/** The body as text in the charset it names (UTF-8 when none), without its byte-order mark. */
+function decodeBody(body: unknown, type: AdmittedType, connector: RegisteredConnector): string {
   if (!Buffer.isBuffer(body) || body.length === 0) throw new ProblemError(problem('EMPTY_BODY'));
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new ProblemError(problem('INVALID_ENCODING'));
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const decoded = decodeBodyText(body, {
+    ...type,
+    accepted: acceptedCharsets(connector.manifest.ingress.charsets),
+  });
+  if (!decoded.ok) throw new ProblemError(problem(decoded.code, { detail: decoded.detail }));
+  return decoded.value;
 }
 
 function toOutgoing(
@@ -123,6 +129,7 @@ function toOutgoing(
       [HEADER.employer]: event.employerid,
       [HEADER.schemaVersion]: '1',
     },
+    orderKey: orderKeyOf(event),
   };
 }
 
@@ -143,8 +150,8 @@ async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Respon
     connectorId: connector.id,
     employerId: credential.employerId,
     receivedAt: new Date().toISOString(),
-    contentType: res.locals.mediaType as string,
-    body: decodeBody(req.body),
+    contentType: (res.locals.type as AdmittedType).mediaType,
+    body: decodeBody(req.body, res.locals.type as AdmittedType, connector),
     headers: lowerCaseHeaders(req),
   };
   const result = runTranslate(connector, message);
@@ -153,12 +160,14 @@ async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Respon
   if (result.outcome !== 'translated' && result.outcome !== 'ignored')
     throw new Error('unreachable');
   const events = result.outcome === 'translated' ? result.events : [];
+  const outgoing = events.map((event) =>
+    toOutgoing(event, connector.id, deps.exchange, context.correlationId),
+  );
+  let delivery: DeliveryResult;
   try {
-    await deps.publisher.publish(
-      events.map((event) => toOutgoing(event, connector.id, deps.exchange, context.correlationId)),
-    );
+    delivery = await deliver(outgoing, deps.publisher, deps.outbox);
   } catch (error) {
-    context.log.warn('publish failed; answering 503', {
+    context.log.warn('message could not be stored; answering 503', {
       connectorId: connector.id,
       ...errorFields(error),
     });
@@ -170,11 +179,18 @@ async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Respon
       }),
     );
   }
+  if (delivery.via === 'outbox')
+    context.log.warn('broker unavailable; message kept in the outbox', {
+      connectorId: connector.id,
+      cause: delivery.cause,
+      events: events.length,
+    });
   res.status(202).json({
     status: result.outcome === 'translated' ? 'accepted' : 'ignored',
     correlationId: context.correlationId,
     connectorId: connector.id,
     employerId: credential.employerId,
+    delivery: delivery.via,
     events: events.map((event) => ({ id: event.id, type: event.type })),
     warnings: result.warnings,
     ...(result.outcome === 'ignored' ? { ignoredReason: result.reason } : {}),
@@ -203,7 +219,7 @@ export function createMessagesRouter(deps: MessagesRouterDeps): Router {
     const connector = resolveConnector(req, deps, credential);
     res.locals.credential = credential;
     res.locals.connector = connector;
-    res.locals.mediaType = checkContentType(req, connector);
+    res.locals.type = checkContentType(req, connector);
     next();
   };
   router.post(

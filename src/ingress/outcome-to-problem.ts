@@ -40,13 +40,20 @@ export const INGRESS_PROBLEMS = {
   UNSUPPORTED_CHARSET: {
     status: 415,
     title: 'Unsupported character set',
-    detail: 'Messages must be UTF-8 (charset=utf-8, or no charset parameter).',
+    detail:
+      'The message is in a character set this connector does not accept (see its manifest); UTF-8 is always accepted.',
+  },
+  CHARSET_CONFLICT: {
+    status: 400,
+    title: 'Conflicting character sets',
+    detail:
+      'The message names two different character sets (Content-Type, byte-order mark, XML declaration); make them agree.',
   },
   INVALID_ENCODING: {
     status: 400,
-    title: 'Body is not valid UTF-8',
+    title: 'Body is not valid in its character set',
     detail:
-      'The message body contains bytes that are not valid UTF-8. Export or save the file as UTF-8 (in Excel: "CSV UTF-8").',
+      'The message body contains bytes that are not valid in its character set (UTF-8 unless it names another). Export or save the file as UTF-8 (in Excel: "CSV UTF-8"), or name its character set.',
   },
   EMPTY_BODY: { status: 400, title: 'Empty message', detail: 'The message body is empty.' },
   TEMPORARILY_UNAVAILABLE: {

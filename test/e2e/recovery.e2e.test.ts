@@ -23,7 +23,8 @@ describe('recovery without a restart (real RabbitMQ)', function () {
   let db: Database;
   let gateway: RunningGateway;
   let token: string;
-  const fixture = listFixtures('sivi-verzuim').find((f) => f.name === '01-new-sick-report')!;
+  const fixtureNamed = (name: string) => listFixtures('sivi-verzuim').find((f) => f.name === name)!;
+  const fixture = fixtureNamed('01-new-sick-report');
 
   before(async () => {
     ({ db } = await getTestEnvironment());
@@ -34,17 +35,24 @@ describe('recovery without a restart (real RabbitMQ)', function () {
   });
   after(() => gateway?.stop());
 
-  async function post(): Promise<{ status: number; ids: string[]; code?: string }> {
+  async function post(
+    input = fixture,
+  ): Promise<{ status: number; ids: string[]; code?: string; delivery?: string }> {
     const response = await fetch(`${gateway.ingress.url}/v1/connectors/sivi-verzuim/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
-      body: readFileSync(fixture.inputPath),
+      body: readFileSync(input.inputPath),
     });
-    const body = (await response.json()) as { events?: { id: string }[]; code?: string };
+    const body = (await response.json()) as {
+      events?: { id: string }[];
+      code?: string;
+      delivery?: string;
+    };
     return {
       status: response.status,
       ids: (body.events ?? []).map((e) => e.id),
       ...(body.code === undefined ? {} : { code: body.code }),
+      ...(body.delivery === undefined ? {} : { delivery: body.delivery }),
     };
   }
 
@@ -85,20 +93,24 @@ describe('recovery without a restart (real RabbitMQ)', function () {
     );
   });
 
-  it('the exchange deleted under the ingress: 503 meanwhile, then accepted and applied again', async () => {
+  it('the exchange deleted under the ingress: the message waits in the outbox, then is published and applied', async () => {
     const channel = await gateway.broker.createChannel();
     await channel.deleteExchange(topology.exchanges.absence.name);
     await channel.close();
-    const first = await post();
-    expect(first.status).to.equal(503);
-    expect(first.code).to.equal('BROKER_UNAVAILABLE');
+    // The publish finds no exchange (the channel closes): the events go to the outbox, 202.
+    const first = await post(fixtureNamed('02-partial-sick-report-50pct'));
+    expect(first.status, JSON.stringify(first)).to.equal(202);
+    expect(first.delivery).to.equal('outbox');
+    // The ingress reconnects, declares the topology again, and its relay publishes the outbox.
     await waitUntil(
-      async () => (await fetch(`${gateway.ingress.url}/readyz`)).status === 200,
+      async () =>
+        (await db.processedEvent.count({ where: { eventId: { in: first.ids } } })) ===
+        first.ids.length,
       20000,
     );
-    const ids = await postUntilAccepted();
-    const processed = await db.processedEvent.count({ where: { eventId: { in: ids } } });
-    // Same message as the first test: its events were applied then, so they are duplicates now.
-    expect(processed).to.equal(ids.length);
+    expect(
+      await db.ingressOutboxMessage.count({ where: { messageId: { in: first.ids } } }),
+    ).to.equal(0);
+    expect((await fetch(`${gateway.ingress.url}/readyz`)).status).to.equal(200);
   });
 });
