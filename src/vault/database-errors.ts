@@ -46,6 +46,20 @@ const UNREACHABLE = new Set([
   'ENOTFOUND',
 ]);
 
+/** The pg driver's and pool's own connection failures carry no code, only these messages. */
+const DRIVER_CONNECTION_MESSAGE =
+  /^(Client has encountered a connection error|Client was closed and is not queryable|Connection terminated|timeout exceeded when trying to connect)/;
+
+function messagesOf(error: unknown): string[] {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth += 1) {
+    messages.push(current.message);
+    current = current.cause;
+  }
+  return messages;
+}
+
 function isUnreachable(code: string): boolean {
   return UNREACHABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code);
 }
@@ -83,6 +97,10 @@ function codesOf(error: unknown): string[] {
  */
 export function classifyDatabaseError(error: unknown): TransientError | PermanentError {
   const codes = codesOf(error);
+  if (messagesOf(error).some((message) => DRIVER_CONNECTION_MESSAGE.test(message)))
+    return new TransientError('DATABASE_UNAVAILABLE', 'the connection to the database was lost', {
+      cause: error,
+    });
   const name = error instanceof Error ? error.name : '';
   if (codes.length === 0 && !name.startsWith('Prisma') && name !== 'DriverAdapterError') {
     // Not the database at all: a bug. Retrying cannot help; support replays it after the fix.

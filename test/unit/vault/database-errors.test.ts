@@ -28,6 +28,20 @@ describe('database error classification', () => {
     expect(classifyDatabaseError(prismaError({}, 'P2024')).code).to.equal('DATABASE_UNAVAILABLE');
   });
 
+  it("the pg driver's own connection errors (no code at all) are DATABASE_UNAVAILABLE, not a bug", () => {
+    // Seen in the fault suite: pg_terminate_backend while a transaction is open.
+    for (const message of [
+      'Client has encountered a connection error and is not queryable',
+      'Connection terminated unexpectedly',
+      'Connection terminated due to connection timeout',
+      'timeout exceeded when trying to connect',
+    ]) {
+      const classified = classifyDatabaseError(new Error(message));
+      expect(classified.code, message).to.equal('DATABASE_UNAVAILABLE');
+      expect(classified.retryable).to.equal(true);
+    }
+  });
+
   it('a deadlock, a serialization conflict or a unique race is DATABASE_BUSY (retried later)', () => {
     for (const code of ['40P01', '40001', '23505', '57014']) {
       const classified = classifyDatabaseError(
