@@ -15,26 +15,29 @@ export function parseFaults(text: string | undefined): { point: CrashPoint; at: 
   return { point: match[1] as CrashPoint, at: Number(match[2]) };
 }
 
+const killThisProcess = (): never => {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+};
+
 /** Wraps `handler` with the crash point named in `text` (none: the handler as it is). */
 export function withFaults(
   handler: EventHandler,
   text: string | undefined,
   log: Logger,
+  crash: () => never = killThisProcess,
 ): EventHandler {
   const fault = parseFaults(text);
   if (fault === null) return handler;
   log.warn('fault injection is on: this process will kill itself', { fault: text });
   let handled = 0;
-  const crash = (): never => {
-    process.kill(process.pid, 'SIGKILL');
-    throw new Error('unreachable');
-  };
   return {
     async apply(event, context) {
-      handled += 1;
-      if (fault.point === 'crash-before-commit' && handled === fault.at) crash();
+      // Numbered on arrival: with prefetch > 1 others arrive while this one is being applied.
+      const number = ++handled;
+      if (fault.point === 'crash-before-commit' && number === fault.at) crash();
       const outcome = await handler.apply(event, context);
-      if (fault.point === 'crash-after-commit' && handled === fault.at) crash();
+      if (fault.point === 'crash-after-commit' && number === fault.at) crash();
       return outcome;
     },
   };
