@@ -24,10 +24,14 @@ export async function runServe(args: string[]): Promise<number> {
     const ingress = await startIngress(config, logger);
     stops.unshift(() => ingress.stop());
   }
+  // Reconnect timers do not hold a process open (so one-shot commands can end); a server must stay up
+  // while the broker or database is away, until it is told to stop.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  clearInterval(keepAlive);
   logger.info('shutting down');
   // Every step has its own deadline; this one catches what none of them foresaw. Unacked deliveries
   // return to their queue and accepted messages are in the broker or the outbox, so exiting is safe.
