@@ -2,18 +2,8 @@
 // while the broker cannot confirm them. One relay at a time works on it (a transaction-scoped
 // advisory lock), so events of one employee leave in the order they came in, whichever ingress
 // process took them.
+import type { OutboxMessage, OutgoingMessage } from '../shared/outgoing-message';
 import type { Database } from './prisma-client';
-
-export interface IngressOutboxMessage {
-  exchange: string;
-  routingKey: string;
-  body: Buffer;
-  messageId: string;
-  type: string;
-  correlationId?: string;
-  headers?: Record<string, string | number>;
-  orderKey?: string;
-}
 
 /** How long one relay pass may hold its transaction (publishing up to a batch with confirms). */
 const RELAY_TRANSACTION_MS = 120_000;
@@ -22,7 +12,7 @@ export class IngressOutboxRepository {
   constructor(private readonly db: Database) {}
 
   /** Stores every message of one HTTP request in one statement: all of them or none. */
-  async store(messages: readonly IngressOutboxMessage[]): Promise<void> {
+  async store(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.db.ingressOutboxMessage.createMany({
       data: messages.map((message) => ({
@@ -44,7 +34,7 @@ export class IngressOutboxRepository {
 
   async relayBatch(
     limit: number,
-    publish: (messages: (IngressOutboxMessage & { outboxId: string })[]) => Promise<string[]>,
+    publish: (messages: OutboxMessage[]) => Promise<string[]>,
   ): Promise<{ seen: number; busy: boolean }> {
     return this.db.$transaction(
       async (tx) => {

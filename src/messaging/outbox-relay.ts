@@ -5,12 +5,10 @@
 // first; a failure stops that key's line for this pass, so a later message never overtakes it.
 import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
-import type { EventPublisher, OutgoingMessage } from './publisher';
+import type { OutboxMessage } from '../shared/outgoing-message';
+import type { EventPublisher } from './publisher';
 
-export interface RelayMessage extends OutgoingMessage {
-  /** The outbox row's own id. */
-  outboxId: string;
-}
+export type RelayMessage = OutboxMessage;
 
 export interface OutboxSource {
   /**

@@ -7,19 +7,10 @@ import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 
 import { GatewayError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { OutgoingMessage } from '../shared/outgoing-message';
 import { errorFields } from '../shared/logger';
 
-export interface OutgoingMessage {
-  exchange: string;
-  routingKey: string;
-  body: Buffer;
-  messageId: string;
-  type: string;
-  correlationId?: string;
-  headers?: Record<string, string | number>;
-  /** Messages with the same key (one employee) keep their order when they wait in an outbox. */
-  orderKey?: string;
-}
+export type { OutgoingMessage };
 
 export type PublishErrorCode =
   | 'BROKER_UNAVAILABLE'

@@ -1,15 +1,5 @@
 import type { Database } from '../db/prisma-client';
-
-/** One pending dossier.shared (or other vault) event, as the relay publishes it. */
-export interface VaultOutboxMessage {
-  outboxId: string;
-  exchange: string;
-  routingKey: string;
-  body: Buffer;
-  messageId: string;
-  type: string;
-  correlationId?: string;
-}
+import type { OutboxMessage } from '../shared/outgoing-message';
 
 /**
  * Reads and settles the transactional outbox written by the vault service. Rows name a logical
@@ -23,7 +13,7 @@ export class OutboxRepository {
 
   async relayBatch(
     limit: number,
-    publish: (messages: VaultOutboxMessage[]) => Promise<string[]>,
+    publish: (messages: OutboxMessage[]) => Promise<string[]>,
   ): Promise<{ seen: number; busy: boolean }> {
     const rows = await this.db.outboxMessage.findMany({
       where: { publishedAt: null },

@@ -41,9 +41,17 @@ class SlowPublisher implements EventPublisher {
   }
 }
 
-async function runOnce(relay: OutboxRelay): Promise<void> {
+/** One relay pass over `source` with `publisher`; returns the relay to look at afterwards. */
+async function relayOnce(source: OutboxSource, publisher: EventPublisher): Promise<OutboxRelay> {
+  const relay = new OutboxRelay({
+    source,
+    publisher,
+    logger: createLogger({ console: false }),
+    intervalMs: 60_000,
+  });
   relay.kick();
   await relay.stop();
+  return relay;
 }
 
 describe('outbox relay', () => {
@@ -56,13 +64,7 @@ describe('outbox relay', () => {
       row('5', 'emp-a'),
     ]);
     const publisher = new SlowPublisher(new Set(['m-4']));
-    const relay = new OutboxRelay({
-      source,
-      publisher,
-      logger: createLogger({ console: false }),
-      intervalMs: 60_000,
-    });
-    await runOnce(relay);
+    const relay = await relayOnce(source, publisher);
     const a = publisher.order.filter((id) => ['m-1', 'm-3', 'm-5'].includes(id));
     expect(a).to.deep.equal(['m-1', 'm-3', 'm-5']);
     expect(publisher.order).to.include('m-2');
@@ -74,13 +76,7 @@ describe('outbox relay', () => {
   it('leaves a failed message and everything after it in its line for the next pass', async () => {
     const source = new MemorySource([row('1', 'emp-a'), row('2', 'emp-a'), row('3', 'emp-a')]);
     const publisher = new SlowPublisher(new Set(['m-2']));
-    const relay = new OutboxRelay({
-      source,
-      publisher,
-      logger: createLogger({ console: false }),
-      intervalMs: 60_000,
-    });
-    await runOnce(relay);
+    await relayOnce(source, publisher);
     expect(publisher.order).to.deep.equal(['m-1']);
     expect(source.rows.map((r) => r.outboxId)).to.deep.equal(['2', '3']);
   });
@@ -89,13 +85,7 @@ describe('outbox relay', () => {
     const source = new MemorySource([row('1', 'emp-a')]);
     const publisher = new SlowPublisher(new Set());
     publisher.ready = false;
-    const relay = new OutboxRelay({
-      source,
-      publisher,
-      logger: createLogger({ console: false }),
-      intervalMs: 60_000,
-    });
-    await runOnce(relay);
+    await relayOnce(source, publisher);
     expect(source.rows).to.have.length(1);
   });
 });
