@@ -34,12 +34,10 @@ function publishing(config: GatewayConfig, log: Logger, db: Database, topology: 
   const outboxRows = new IngressOutboxRepository(db);
   const relay = new OutboxRelay({ source: outboxRows, publisher, logger: log, intervalMs: 1000 });
   const outbox: IngressOutbox = {
-    get hasBacklog() {
-      return relay.hasBacklog;
-    },
+    waiting: (orderKeys) => outboxRows.waiting(orderKeys),
     async store(messages) {
       await outboxRows.store(messages);
-      relay.notify();
+      relay.kick();
     },
   };
   return { publisher, connection, readiness, relay, outbox };

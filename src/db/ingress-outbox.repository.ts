@@ -32,24 +32,30 @@ export class IngressOutboxRepository {
     return this.db.ingressOutboxMessage.count();
   }
 
+  /** Whether any message with one of these order keys waits here (index on order_key). */
+  async waiting(orderKeys: readonly string[]): Promise<boolean> {
+    const row = await this.db.ingressOutboxMessage.findFirst({
+      where: { orderKey: { in: [...orderKeys] } },
+      select: { seq: true },
+    });
+    return row !== null;
+  }
+
   async relayBatch(
     limit: number,
     publish: (messages: OutboxMessage[]) => Promise<string[]>,
-  ): Promise<{ seen: number; busy: boolean }> {
+  ): Promise<number> {
     return this.db.$transaction(
       async (tx) => {
         // Keyed by schema: gateways in other schemas of the same database have outboxes of their own.
         const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
           SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.ingress_outbox')) AS locked`;
-        if (lock?.locked !== true) {
-          const waiting = await tx.ingressOutboxMessage.count({ take: 1 });
-          return { seen: 0, busy: waiting > 0 };
-        }
+        if (lock?.locked !== true) return 0;
         const rows = await tx.ingressOutboxMessage.findMany({
           orderBy: { seq: 'asc' },
           take: limit,
         });
-        if (rows.length === 0) return { seen: 0, busy: false };
+        if (rows.length === 0) return 0;
         const published = new Set(
           await publish(
             rows.map((row) => ({
@@ -72,7 +78,7 @@ export class IngressOutboxRepository {
           where: { seq: { in: seqs(false) } },
           data: { attempts: { increment: 1 }, lastError: 'not confirmed by the broker' },
         });
-        return { seen: rows.length, busy: false };
+        return rows.length;
       },
       { timeout: RELAY_TRANSACTION_MS, maxWait: 5000 },
     );

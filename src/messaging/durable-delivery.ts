@@ -5,8 +5,11 @@ import { TransientError, isRetryable } from '../shared/errors';
 import type { EventPublisher, OutgoingMessage } from './publisher';
 
 export interface IngressOutbox {
-  /** Messages are waiting in the outbox: new ones queue up behind them, to keep their order. */
-  readonly hasBacklog: boolean;
+  /**
+   * Whether messages with any of these order keys (employees) wait in the outbox, whichever ingress
+   * stored them: a new message for them queues up behind, so it cannot overtake them.
+   */
+  waiting(orderKeys: readonly string[]): Promise<boolean>;
   /** Stores all `messages` (one transaction) and tells the relay. */
   store(messages: readonly OutgoingMessage[]): Promise<void>;
 }
@@ -25,6 +28,27 @@ function codeOf(error: unknown): string {
 }
 
 /**
+ * Whether an earlier message of the same employee waits in the outbox. When the outbox cannot be
+ * asked (the database is away) nothing new can be waiting either, and the relay cannot send what
+ * waited before; publishing then keeps the gateway available, and the vault's fold makes the
+ * order of arrival irrelevant to the result.
+ */
+async function isWaiting(
+  outbox: IngressOutbox,
+  messages: readonly OutgoingMessage[],
+): Promise<boolean> {
+  const keys = [
+    ...new Set(messages.flatMap((m) => (m.orderKey === undefined ? [] : [m.orderKey]))),
+  ];
+  if (keys.length === 0) return false;
+  try {
+    return await outbox.waiting(keys);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Publishes `messages` (confirmed) or stores them in `outbox`. Rejects with the publish error when
  * there is no outbox, and with OUTBOX_UNAVAILABLE when storing fails too.
  */
@@ -39,7 +63,7 @@ export async function deliver(
     return { via: 'broker' };
   }
   let cause: string;
-  if (outbox.hasBacklog) cause = 'BROKER_BACKLOG';
+  if (await isWaiting(outbox, messages)) cause = 'BROKER_BACKLOG';
   else if (!publisher.ready) cause = 'BROKER_NOT_READY';
   else {
     try {

@@ -13,12 +13,13 @@ export type RelayMessage = OutboxMessage;
 export interface OutboxSource {
   /**
    * Hands the oldest pending messages (at most `limit`, in outbox order) to `publish` and removes
-   * the ones it reports published. `busy` when another relay holds the outbox right now.
+   * the ones it reports published. Returns how many it handed over (0 also when another relay
+   * holds the outbox right now).
    */
   relayBatch(
     limit: number,
     publish: (messages: RelayMessage[]) => Promise<string[]>,
-  ): Promise<{ seen: number; busy: boolean }>;
+  ): Promise<number>;
 }
 
 const BATCH = 200;
@@ -27,7 +28,6 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private pending = false;
   private stopped = false;
 
   constructor(
@@ -38,11 +38,6 @@ export class OutboxRelay {
       intervalMs: number;
     },
   ) {}
-
-  /** Messages were waiting at the last look (new messages should queue up behind them). */
-  get hasBacklog(): boolean {
-    return this.pending;
-  }
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.options.intervalMs);
@@ -62,12 +57,6 @@ export class OutboxRelay {
       }),
     ]);
     clearTimeout(timer);
-  }
-
-  /** Tells the relay something was written to the outbox, and asks for a pass now. */
-  notify(): void {
-    this.pending = true;
-    this.kick();
   }
 
   /** Asks for a relay pass now. */
@@ -93,12 +82,11 @@ export class OutboxRelay {
   private async pass(): Promise<void> {
     if (!this.options.publisher.ready) return;
     let failed = 0;
-    const { seen, busy } = await this.options.source.relayBatch(BATCH, async (messages) => {
+    const seen = await this.options.source.relayBatch(BATCH, async (messages) => {
       const published = await this.publishInOrder(messages);
       failed = messages.length - published.length;
       return published;
     });
-    this.pending = busy || failed > 0 || seen === BATCH;
     if (failed > 0)
       this.options.logger.warn('outbox messages not published yet', { count: failed });
     // A full batch went out: there may be more. (A failure waits for the next tick.)

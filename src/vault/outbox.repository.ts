@@ -14,13 +14,13 @@ export class OutboxRepository {
   async relayBatch(
     limit: number,
     publish: (messages: OutboxMessage[]) => Promise<string[]>,
-  ): Promise<{ seen: number; busy: boolean }> {
+  ): Promise<number> {
     const rows = await this.db.outboxMessage.findMany({
       where: { publishedAt: null },
       orderBy: { createdAt: 'asc' },
       take: limit,
     });
-    if (rows.length === 0) return { seen: 0, busy: false };
+    if (rows.length === 0) return 0;
     const published = await publish(
       rows.map((row) => ({
         outboxId: row.id,
@@ -43,6 +43,6 @@ export class OutboxRepository {
         where: { id: { in: failed } },
         data: { attempts: { increment: 1 } },
       });
-    return { seen: rows.length, busy: false };
+    return rows.length;
   }
 }

@@ -20,11 +20,11 @@ class MemorySource implements OutboxSource {
   async relayBatch(
     limit: number,
     publish: (messages: RelayMessage[]) => Promise<string[]>,
-  ): Promise<{ seen: number; busy: boolean }> {
+  ): Promise<number> {
     const batch = this.rows.slice(0, limit);
     const published = new Set(await publish(batch));
     this.rows = this.rows.filter((r) => !published.has(r.outboxId));
-    return { seen: batch.length, busy: false };
+    return batch.length;
   }
 }
 
@@ -64,13 +64,12 @@ describe('outbox relay', () => {
       row('5', 'emp-a'),
     ]);
     const publisher = new SlowPublisher(new Set(['m-4']));
-    const relay = await relayOnce(source, publisher);
+    await relayOnce(source, publisher);
     const a = publisher.order.filter((id) => ['m-1', 'm-3', 'm-5'].includes(id));
     expect(a).to.deep.equal(['m-1', 'm-3', 'm-5']);
     expect(publisher.order).to.include('m-2');
     // m-4 failed: it stays, and it was the last of its line, so nothing overtook it.
     expect(source.rows.map((r) => r.outboxId)).to.deep.equal(['4']);
-    expect(relay.hasBacklog).to.equal(true);
   });
 
   it('leaves a failed message and everything after it in its line for the next pass', async () => {
