@@ -1,9 +1,33 @@
 import { startConsumer } from '../app/consumer-process';
 import { startIngress } from '../app/ingress-process';
 import { parseEnv } from '../config/env';
-import { createLogger } from '../shared/logger';
+import type { GatewayConfig } from '../config/env';
+import { pendingMigrations } from '../db/migrate';
+import { createLogger, errorFields } from '../shared/logger';
+import type { Logger } from '../shared/logger';
 
 const SHUTDOWN_DEADLINE_MS = 30_000;
+
+/**
+ * A schema without the tables looks like an outage from inside (every query fails), so it is caught
+ * here, plainly. A database that does not answer yet is no reason not to start: the processes wait
+ * for it like for any outage.
+ */
+async function schemaIsCurrent(config: GatewayConfig, logger: Logger): Promise<boolean> {
+  let pending: string[];
+  try {
+    pending = await pendingMigrations({ url: config.databaseUrl, schema: config.databaseSchema });
+  } catch (error) {
+    logger.warn('database not reachable at start; starting anyway', errorFields(error));
+    return true;
+  }
+  if (pending.length === 0) return true;
+  logger.error(
+    `schema ${config.databaseSchema} lacks ${pending.length} migration(s): run \`datakluis migrate\` (npm run migrate) first`,
+    { pending },
+  );
+  return false;
+}
 
 /** Runs until SIGTERM/SIGINT, then stops accepting, finishes what is in hand and closes. */
 export async function runServe(args: string[]): Promise<number> {
@@ -14,6 +38,7 @@ export async function runServe(args: string[]): Promise<number> {
   }
   const config = parseEnv();
   const logger = createLogger({ level: config.logLevel, base: { service: 'datakluis-gateway' } });
+  if (!(await schemaIsCurrent(config, logger))) return 1;
   const stops: (() => Promise<void>)[] = [];
   // Stop order matters: the ingress stops taking messages before the consumer stops applying them.
   if (which !== 'ingress') {

@@ -128,3 +128,31 @@ export async function dropSchema(options: { url: string; schema: string }): Prom
     await client.end();
   }
 }
+
+/**
+ * The migrations `schema` still lacks (read-only; nothing is created). Rejects when the database
+ * cannot be reached, so a caller can tell "not migrated" from "not there".
+ */
+export async function pendingMigrations(options: {
+  url: string;
+  schema: string;
+}): Promise<string[]> {
+  const client = new Client({ connectionString: options.url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ present: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AS present`,
+      [`${quoteIdentifier(options.schema)}."_prisma_migrations"`],
+    );
+    const names = readMigrations().map((migration) => migration.name);
+    if (tables[0]?.present !== true) return names;
+    const { rows } = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM ${quoteIdentifier(options.schema)}."_prisma_migrations"
+       WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return names.filter((name) => !applied.has(name));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -21,11 +21,22 @@ function isPermanentSqlState(code: string): boolean {
 }
 
 /**
- * Signs that the database itself cannot be reached (not that one statement failed): connection
- * exceptions (SQLSTATE class 08), shutdowns (57P01–57P03), too many connections (53300), Prisma's
- * connection and pool errors, the driver adapter's connection kinds and socket errors.
+ * Signs that the database itself cannot be used (not that one statement failed): connection
+ * exceptions (SQLSTATE class 08), shutdowns (57P01–57P03), too many connections (53300), a missing
+ * schema or table, a refused login, Prisma's connection and pool errors, the driver adapter's
+ * connection kinds and socket errors.
  */
 const UNREACHABLE = new Set([
+  // Not set up for this gateway: no schema or table (not migrated), wrong login or database. Every
+  // event would fail alike, so it is an outage to wait out, not a reason to dead-letter.
+  '3F000',
+  '42P01',
+  '3D000',
+  '28P01',
+  '28000',
+  'P1003',
+  'P2021',
+  'P2022',
   '57P01',
   '57P02',
   '57P03',

@@ -41,4 +41,26 @@ describe('serve processes', function () {
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);
   });
+
+  it('refuses to start on a schema that was never migrated, and says what to do', async () => {
+    await getTestEnvironment();
+    const child = spawn(process.execPath, ['bin/datakluis.cjs', 'serve', 'ingress'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_SCHEMA: 'test_never_migrated',
+        AMQP_NAMESPACE: 'test-serve-nomigrate',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).to.equal(1);
+    expect(output).to.contain('schema test_never_migrated lacks');
+    expect(output).to.contain('datakluis migrate');
+  });
 });

@@ -20,6 +20,10 @@ describe('database error classification', () => {
       { kind: 'postgres', code: '08006', originalCode: '08006' },
       { kind: 'ConnectionClosed' },
       { kind: 'TooManyConnections' },
+      // A schema that was never migrated, or a refused login: every event would fail alike.
+      { kind: 'postgres', code: '42P01', originalCode: '42P01' },
+      { kind: 'postgres', code: '3F000', originalCode: '3F000' },
+      { kind: 'postgres', code: '28P01', originalCode: '28P01' },
     ]) {
       const classified = classifyDatabaseError(prismaError(cause));
       expect(classified.code, JSON.stringify(cause)).to.equal('DATABASE_UNAVAILABLE');
