@@ -14,7 +14,7 @@ import type { ConfirmPublisher } from '../messaging/publisher';
 import type { Database } from '../db/prisma-client';
 import type { Topology } from '../messaging/topology';
 import type { Logger } from '../shared/logger';
-import { databaseFor, publisherConnection, topologyFor } from './wiring';
+import { databaseCheck, databaseFor, publisherConnection, topologyFor } from './wiring';
 
 export interface RunningIngress {
   url: string;
@@ -52,6 +52,7 @@ export async function startIngress(
   const registry = buildRegistry(connectorModules);
   const topology = topologyFor(config);
   const db = databaseFor(config);
+  const databaseAnswers = databaseCheck(db);
   const { publisher, connection, readiness, relay, outbox } = publishing(config, log, db, topology);
   if (options.waitForBroker === true) await connection.start();
   else connection.startInBackground();
@@ -65,7 +66,14 @@ export async function startIngress(
     outbox,
     exchange: topology.exchanges.absence.name,
     retryAfterSeconds: 5,
-    isReady: readiness,
+    isReady: async () => {
+      const broker = readiness();
+      if (!broker.ready) return broker;
+      // Without the database only recently verified credentials get in: not ready for new ones.
+      return (await databaseAnswers())
+        ? broker
+        : { ready: false, reason: 'the database does not answer' };
+    },
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));

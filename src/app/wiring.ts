@@ -85,6 +85,39 @@ export function publisherConnection(
   return { publisher, connection, readiness };
 }
 
+/**
+ * Whether the database answers, asked at most every `everyMs` and within `timeoutMs` (a readiness
+ * probe must answer fast even when the database hangs).
+ */
+export function databaseCheck(
+  db: Database,
+  { everyMs = 2000, timeoutMs = 1000 } = {},
+): () => Promise<boolean> {
+  let last = { at: 0, ok: false };
+  let running: Promise<boolean> | null = null;
+  const ask = async (): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const answer = db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    );
+    const ok = await Promise.race([answer, timeout]);
+    clearTimeout(timer);
+    last = { at: Date.now(), ok };
+    return ok;
+  };
+  return () => {
+    if (Date.now() - last.at < everyMs) return Promise.resolve(last.ok);
+    running ??= ask().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
 /** Declares the topology on a short-lived channel of `model`. */
 export async function declareTopology(model: ChannelModel, topology: Topology): Promise<void> {
   const channel = await model.createChannel();

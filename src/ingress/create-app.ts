@@ -11,10 +11,15 @@ import type { Problem } from './problem';
 import { sendProblem } from './problem';
 import { contextOf, requestContext } from './request-context';
 
+export interface Readiness {
+  ready: boolean;
+  reason?: string;
+}
+
 export interface AppDeps extends MessagesRouterDeps {
   logger: Logger;
   /** Readiness: broker connected and topology present (and whatever else the process needs). */
-  isReady: () => { ready: boolean; reason?: string };
+  isReady: () => Readiness | Promise<Readiness>;
 }
 
 /** body-parser's errors carry a `type`; map the ones a sender can cause to our codes. */
@@ -43,8 +48,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    const readiness = deps.isReady();
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await deps.isReady();
     res
       .status(readiness.ready ? 200 : 503)
       .json(

@@ -192,4 +192,23 @@ describe('ingress outbox while the broker is down (real PostgreSQL and RabbitMQ)
       await holder.end();
     }
   });
+
+  it('an ingress whose database does not answer is not ready, and says why', async () => {
+    const noDatabase = await startIngress(
+      { ...config, databaseUrl: 'postgresql://postgres@127.0.0.1:5999/postgres' },
+      quiet,
+      { waitForBroker: true },
+    );
+    try {
+      const ready = await fetch(`${noDatabase.url}/readyz`);
+      expect(ready.status).to.equal(503);
+      expect(await ready.json()).to.deep.equal({
+        status: 'not-ready',
+        reason: 'the database does not answer',
+      });
+    } finally {
+      await noDatabase.stop();
+    }
+    expect((await fetch(`${connected!.url}/readyz`)).status).to.equal(200);
+  });
 });
