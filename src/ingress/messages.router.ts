@@ -18,6 +18,7 @@ import { orderKeyOf } from '../messaging/order-key';
 import type { EventPublisher, OutgoingMessage } from '../messaging/publisher';
 import { errorCode, isRetryable } from '../shared/errors';
 import { errorFields } from '../shared/logger';
+import type { Logger } from '../shared/logger';
 import {
   acceptedCharsets,
   decodeBodyText,
@@ -141,7 +142,31 @@ function lowerCaseHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
-/** Translates, validates and publishes an admitted message; answers 202 only after the broker confirmed. */
+/** Hands the events to the broker or the outbox; a 503 problem when neither can take them. */
+async function deliverOrRefuse(
+  deps: MessagesRouterDeps,
+  outgoing: OutgoingMessage[],
+  log: Logger,
+  connectorId: string,
+): Promise<DeliveryResult> {
+  try {
+    return await deliver(outgoing, deps.publisher, deps.outbox);
+  } catch (error) {
+    log.warn('message could not be stored; answering 503', {
+      connectorId,
+      ...errorFields(error),
+    });
+    const code = isRetryable(error) ? errorCode(error) : 'INTERNAL_ERROR';
+    throw new ProblemError(
+      problem('BROKER_UNAVAILABLE', {
+        retryAfterSeconds: deps.retryAfterSeconds,
+        detail: `${problem('BROKER_UNAVAILABLE').detail} Cause: ${code}.`,
+      }),
+    );
+  }
+}
+
+/** Translates, validates and delivers an admitted message; 202 only once the broker confirmed or the outbox stored it. */
 async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Response): Promise<void> {
   const context = contextOf(res);
   const connector = res.locals.connector as RegisteredConnector;
@@ -163,22 +188,7 @@ async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Respon
   const outgoing = events.map((event) =>
     toOutgoing(event, connector.id, deps.exchange, context.correlationId),
   );
-  let delivery: DeliveryResult;
-  try {
-    delivery = await deliver(outgoing, deps.publisher, deps.outbox);
-  } catch (error) {
-    context.log.warn('message could not be stored; answering 503', {
-      connectorId: connector.id,
-      ...errorFields(error),
-    });
-    const code = isRetryable(error) ? errorCode(error) : 'INTERNAL_ERROR';
-    throw new ProblemError(
-      problem('BROKER_UNAVAILABLE', {
-        retryAfterSeconds: deps.retryAfterSeconds,
-        detail: `${problem('BROKER_UNAVAILABLE').detail} Cause: ${code}.`,
-      }),
-    );
-  }
+  const delivery = await deliverOrRefuse(deps, outgoing, context.log, connector.id);
   if (delivery.via === 'outbox')
     context.log.warn('broker unavailable; message kept in the outbox', {
       connectorId: connector.id,
@@ -198,6 +208,7 @@ async function acceptMessage(deps: MessagesRouterDeps, req: Request, res: Respon
   context.log.info('message accepted', {
     connectorId: connector.id,
     employerId: credential.employerId,
+    delivery: delivery.via,
     events: events.length,
     warnings: result.warnings.length,
   });

@@ -29,6 +29,9 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** After a failed pass (the database away) the relay waits, doubling up to 30 s. */
+  private failures = 0;
+  private resumeAt = 0;
 
   constructor(
     private readonly options: {
@@ -61,14 +64,25 @@ export class OutboxRelay {
 
   /** Asks for a relay pass now. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || Date.now() < this.resumeAt) return;
     if (this.running !== null) {
       this.again = true;
       return;
     }
     this.running = this.pass()
+      .then(() => {
+        this.failures = 0;
+        this.resumeAt = 0;
+      })
       .catch((error: unknown) => {
-        this.options.logger.warn('outbox relay pass failed', errorFields(error));
+        this.failures += 1;
+        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
+        this.resumeAt = Date.now() + delayMs;
+        this.again = false;
+        this.options.logger.warn('outbox relay pass failed; trying again later', {
+          ...errorFields(error),
+          nextTryMs: delayMs,
+        });
       })
       .finally(() => {
         this.running = null;
@@ -87,6 +101,8 @@ export class OutboxRelay {
       failed = messages.length - published.length;
       return published;
     });
+    if (seen > failed)
+      this.options.logger.info('outbox messages published', { count: seen - failed });
     if (failed > 0)
       this.options.logger.warn('outbox messages not published yet', { count: failed });
     // A full batch went out: there may be more. (A failure waits for the next tick.)

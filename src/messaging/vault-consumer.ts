@@ -14,7 +14,7 @@ import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
 import { decide } from './consumer-decision';
 import type { ConsumeDecision } from './consumer-decision';
-import { HEADER, failureHeaders, headerNumber } from './headers';
+import { HEADER, failureHeaders, headerNumber, headerString } from './headers';
 import type { Topology } from './topology';
 
 export interface EventHandler {
@@ -181,7 +181,8 @@ export class VaultConsumer {
     const log = this.options.logger.child({
       messageId,
       correlationId,
-      routingKey: message.fields.routingKey,
+      // A retried delivery comes back from its retry queue: name where it was first sent.
+      routingKey: headerString(headers, HEADER.originalRoutingKey) ?? message.fields.routingKey,
     });
     const result = await this.tryApply(channel, message, correlationId);
     if (result === 'abandoned') return;

@@ -87,4 +87,27 @@ describe('outbox relay', () => {
     await relayOnce(source, publisher);
     expect(source.rows).to.have.length(1);
   });
+
+  it('backs off after a failed pass (the database away) instead of asking every tick', async () => {
+    let calls = 0;
+    const broken: OutboxSource = {
+      relayBatch: () => {
+        calls += 1;
+        return Promise.reject(new Error('database down'));
+      },
+    };
+    const relay = new OutboxRelay({
+      source: broken,
+      publisher: new SlowPublisher(new Set()),
+      logger: createLogger({ console: false }),
+      intervalMs: 60_000,
+    });
+    relay.kick();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    relay.kick();
+    relay.kick();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).to.equal(1);
+    await relay.stop();
+  });
 });
