@@ -14,6 +14,12 @@ export interface IngressOutbox {
   store(messages: readonly OutgoingMessage[]): Promise<void>;
 }
 
+/** Why a message went to the outbox without trying the broker (besides a publish error's code). */
+export const OUTBOX_CAUSES = {
+  notReady: 'BROKER_NOT_READY',
+  backlog: 'BROKER_BACKLOG',
+} as const;
+
 export type DeliveryResult =
   | { via: 'broker' }
   | {
@@ -63,8 +69,8 @@ export async function deliver(
     return { via: 'broker' };
   }
   let cause: string;
-  if (await isWaiting(outbox, messages)) cause = 'BROKER_BACKLOG';
-  else if (!publisher.ready) cause = 'BROKER_NOT_READY';
+  if (await isWaiting(outbox, messages)) cause = OUTBOX_CAUSES.backlog;
+  else if (!publisher.ready) cause = OUTBOX_CAUSES.notReady;
   else {
     try {
       await publisher.publish(messages);

@@ -10,6 +10,7 @@ import {
   ADAPTER_WARNING_CODES,
 } from '../../../src/connector-sdk/reasons';
 import { INGRESS_PROBLEMS } from '../../../src/ingress/outcome-to-problem';
+import { OUTBOX_CAUSES } from '../../../src/messaging/durable-delivery';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -45,6 +46,7 @@ describe('docs/ERRORS.md', () => {
     ...RUNTIME_REJECTION_REASONS,
     ...Object.keys(INGRESS_PROBLEMS),
     ...thrownCodes(),
+    ...Object.values(OUTBOX_CAUSES),
     ...OTHER_CODES,
   ]);
 
