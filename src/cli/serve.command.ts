@@ -67,5 +67,8 @@ export async function runServe(args: string[]): Promise<number> {
   lastResort.unref();
   for (const stop of stops) await stop();
   clearTimeout(lastResort);
+  logger.info('stopped');
+  // Everything is settled; whatever timer a library left behind must not keep the process up.
+  setTimeout(() => process.exit(0), 200).unref();
   return 0;
 }

@@ -32,6 +32,21 @@ function withHeartbeat(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * Drops a connection that did not close politely: destroys its socket and stops its heartbeat
+ * timers. amqplib clears those only when the close completes, and a close under way (ours) ignores
+ * the socket's end, so without this they would keep the process alive.
+ */
+function dropConnection(model: ChannelModel): void {
+  const connection = (
+    model as unknown as {
+      connection?: { stream?: { destroy(): void }; heartbeater?: { clear(): void } };
+    }
+  ).connection;
+  connection?.stream?.destroy();
+  connection?.heartbeater?.clear();
+}
+
 export class BrokerConnection {
   private model: ChannelModel | null = null;
   private stopped = false;
@@ -79,7 +94,7 @@ export class BrokerConnection {
    * (resource alarm) stops reading our socket, so a polite close can wait forever. After the
    * deadline the socket is destroyed; unacked deliveries return to their queue either way.
    */
-  async stop(deadlineMs = 10_000): Promise<void> {
+  async stop(deadlineMs = 5_000): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     const model = this.model;
@@ -97,9 +112,7 @@ export class BrokerConnection {
       this.options.logger.warn('broker did not close in time; dropping the connection', {
         connection: this.options.name,
       });
-      (
-        model as unknown as { connection?: { stream?: { destroy(): void } } }
-      ).connection?.stream?.destroy();
+      dropConnection(model);
     }
     clearTimeout(timer);
   }

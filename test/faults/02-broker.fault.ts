@@ -4,7 +4,7 @@
 import { consumerCount, deleteQueue } from './harness/broker';
 import * as faults from './harness/faults';
 import { assertClean } from './harness/ledger';
-import { getFaultRun, sleep } from './harness/run';
+import { getFaultRun, sleep, terminateAndRestart } from './harness/run';
 import type { FaultRun, Scenario } from './harness/run';
 
 /** What both ingress answer on /readyz right now, e.g. `503 broker blocked publishing`. */
@@ -82,6 +82,28 @@ describe('fault suite: the broker', function () {
         s.note('watermark restored, alarm cleared');
       }
     });
+    assertClean(await s.finish());
+  });
+
+  it('2b. SIGTERM of an ingress and a consumer while the broker blocks publishing', async () => {
+    const s = await run.scenario('2b SIGTERM while blocked');
+    await burstWithFault(s, 24, async (startedAt) => {
+      await s.at(startedAt, 1500);
+      s.note('rabbitmqctl set_vm_memory_high_watermark 0');
+      try {
+        await faults.raiseMemoryAlarm();
+        await sleep(1500); // publishes meet the alarm: the publishing connections are blocked
+        s.note(`before the SIGTERMs: ${await readiness(run)}`);
+        await Promise.all([
+          terminateAndRestart(s, run.cluster.ingresses[0]!),
+          terminateAndRestart(s, run.cluster.consumers[0]!),
+        ]);
+      } finally {
+        await faults.clearMemoryAlarm();
+        s.note('watermark restored, alarm cleared');
+      }
+    });
+    await run.cluster.waitHealthy();
     assertClean(await s.finish());
   });
 

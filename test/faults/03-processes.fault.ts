@@ -5,11 +5,10 @@
 // time, so the other one carries on.
 import { assertClean } from './harness/ledger';
 import type { ExitRecord, GatewayProcess } from './harness/cluster';
-import { getFaultRun, sleep } from './harness/run';
+import { getFaultRun, sleep, terminateAndRestart } from './harness/run';
 import type { FaultRun, Scenario } from './harness/run';
 
 /** How long a SIGTERM may take before it counts as a failure (the ingress allows itself 5 s). */
-const SHUTDOWN_DEADLINE_MS = 15000;
 
 describe('fault suite: gateway processes', function () {
   let run: FaultRun;
@@ -77,33 +76,15 @@ describe('fault suite: gateway processes', function () {
     assertClean(await s.finish());
   });
 
-  async function terminate(s: Scenario, p: GatewayProcess): Promise<void> {
-    s.note(`SIGTERM ${p.name} (pid ${p.pid})`);
-    const sent = Date.now();
-    const exit = await p.signal('SIGTERM', 60000);
-    const took = Date.now() - sent;
-    s.note(
-      `${p.name} exited after ${(took / 1000).toFixed(1)} s (code ${exit.code}, signal ${exit.signal})`,
-    );
-    if (took > SHUTDOWN_DEADLINE_MS)
-      s.problem(
-        `${p.name} took ${(took / 1000).toFixed(1)} s to stop on SIGTERM (deadline ${SHUTDOWN_DEADLINE_MS / 1000} s)`,
-      );
-    if (exit.code !== 0)
-      s.problem(`${p.name} exited with code ${exit.code}, signal ${exit.signal} on SIGTERM`);
-    p.start();
-    s.note(`${p.name} started again`);
-  }
-
   it('10. SIGTERM of an ingress and of a consumer under load, then restarted', async () => {
     const s = await run.scenario('10 SIGTERM ingress and consumer');
     const plans = s.plan({ cases: 30 });
     await s.seedDossiers(plans);
     const burst = s.burst(s.messages(plans, 'mixed'), { concurrency: 8, durationMs: 9000 });
     await s.at(burst.startedAt, 2000);
-    await terminate(s, run.cluster.ingresses[0]!);
+    await terminateAndRestart(s, run.cluster.ingresses[0]!);
     await s.at(burst.startedAt, 4500);
-    await terminate(s, run.cluster.consumers[0]!);
+    await terminateAndRestart(s, run.cluster.consumers[0]!);
     await burst.done;
     assertClean(await s.finish());
   });

@@ -22,7 +22,7 @@ import type { Topology } from '../../../src/messaging/topology';
 import { consumerCount, DeadLetterStore, publishRaw } from './broker';
 import type { RawPublish } from './broker';
 import { Cluster } from './cluster';
-import type { ExitRecord } from './cluster';
+import type { ExitRecord, GatewayProcess } from './cluster';
 import { postgresReady, queueMessages, recordOriginalWatermark, restoreServices } from './faults';
 import { buildLedger, LEDGER_HEADER, ledgerRowText } from './ledger';
 import type { DirectPublish, Ledger, LedgerRow, Query } from './ledger';
@@ -469,6 +469,28 @@ let current: Promise<FaultRun> | null = null;
 let started: FaultRun | null = null;
 
 /** The run of this mocha process (started on first use). */
+/** How long a process may take to stop on SIGTERM (the gateway's own steps have 5–10 s deadlines). */
+const SHUTDOWN_DEADLINE_MS = 15000;
+
+/** SIGTERM `p`, check it stopped in time and cleanly, and start it again. */
+export async function terminateAndRestart(s: Scenario, p: GatewayProcess): Promise<void> {
+  s.note(`SIGTERM ${p.name} (pid ${p.pid})`);
+  const sent = Date.now();
+  const exit = await p.signal('SIGTERM', 60000);
+  const took = Date.now() - sent;
+  s.note(
+    `${p.name} exited after ${(took / 1000).toFixed(1)} s (code ${exit.code}, signal ${exit.signal})`,
+  );
+  if (took > SHUTDOWN_DEADLINE_MS)
+    s.problem(
+      `${p.name} took ${(took / 1000).toFixed(1)} s to stop on SIGTERM (deadline ${SHUTDOWN_DEADLINE_MS / 1000} s)`,
+    );
+  if (exit.code !== 0)
+    s.problem(`${p.name} exited with code ${exit.code}, signal ${exit.signal} on SIGTERM`);
+  p.start();
+  s.note(`${p.name} started again`);
+}
+
 export function getFaultRun(): Promise<FaultRun> {
   current ??= (async () => {
     const run = new FaultRun();
