@@ -11,6 +11,7 @@ import { OutboxRepository } from '../vault/outbox.repository';
 import { VaultService } from '../vault/vault.service';
 import { withFaults } from './fault-injection';
 import {
+  databaseCheck,
   databaseFor,
   declareTopology,
   exchangeByLogicalName,
@@ -44,17 +45,18 @@ function outboxRelay(
   return { relay, relayConnection: connection };
 }
 
-export async function startConsumer(
+/** The consumer that applies events to the vault, pausing while its database is away. */
+function vaultConsumer(
   config: GatewayConfig,
-  logger: Logger,
-  options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
-): Promise<RunningConsumer> {
-  const log = logger.child({ component: 'consumer' });
-  const topology = topologyFor(config);
-  const db = databaseFor(config);
+  log: Logger,
+  db: Database,
+  topology: Topology,
+  relay: OutboxRelay,
+  onSettled: VaultConsumerOptions['onSettled'],
+): VaultConsumer {
   const vault = new VaultService(db);
-  const { relay, relayConnection } = outboxRelay(config, log, db, topology);
-  const consumer = new VaultConsumer({
+  const databaseAnswers = databaseCheck(db, { everyMs: 0, timeoutMs: 2000 });
+  return new VaultConsumer({
     topology,
     logger: log,
     prefetch: config.consumerPrefetch,
@@ -71,11 +73,24 @@ export async function startConsumer(
       process.env.DATAKLUIS_FAULTS,
       log,
     ),
+    // Fresh and bounded: a database that hangs must count as away, not keep the check waiting.
     databaseProbe: async () => {
-      await db.$queryRaw`SELECT 1`;
+      if (!(await databaseAnswers())) throw new Error('the database does not answer');
     },
-    ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
+    ...(onSettled === undefined ? {} : { onSettled }),
   });
+}
+
+export async function startConsumer(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { waitForBroker?: boolean; onSettled?: VaultConsumerOptions['onSettled'] } = {},
+): Promise<RunningConsumer> {
+  const log = logger.child({ component: 'consumer' });
+  const topology = topologyFor(config);
+  const db = databaseFor(config);
+  const { relay, relayConnection } = outboxRelay(config, log, db, topology);
+  const consumer = vaultConsumer(config, log, db, topology, relay, options.onSettled);
   const consumerConnection = new BrokerConnection({
     url: config.amqpUrl,
     name: 'datakluis-consumer',

@@ -20,6 +20,11 @@ export function createDatabase(options: {
       // A statement that hangs (a lock held elsewhere) fails after 10 s instead of holding the pool.
       options: `-c search_path="${options.schema}" -c statement_timeout=10000`,
       connectionTimeoutMillis: 5000,
+      // The server's statement timeout cannot help when the server does not answer at all (a
+      // partition, a failover): the client gives up on its own, and keepalive finds dead sockets.
+      query_timeout: 15000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10000,
     },
     { schema: options.schema },
   );

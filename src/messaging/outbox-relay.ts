@@ -48,7 +48,7 @@ export class OutboxRelay {
   }
 
   /** Stops the timer and waits for a pass under way, at most `deadlineMs` (it is safe to cut). */
-  async stop(deadlineMs = 10_000): Promise<void> {
+  async stop(deadlineMs = 5_000): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.stopped = true;

@@ -5,16 +5,16 @@
 // back after reconnect: nothing is lost.
 import { createHash } from 'node:crypto';
 
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 
 import type { CanonicalEvent } from '../canonical/generated/canonical-event';
-import { validateCanonicalEvent } from '../canonical/validate-canonical';
-import { GatewayError, PermanentError, errorCode } from '../shared/errors';
+import { GatewayError, errorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
 import { decide } from './consumer-decision';
 import type { ConsumeDecision } from './consumer-decision';
 import { HEADER, failureHeaders, headerNumber, headerString } from './headers';
+import { parseEvent } from './parse-event';
 import type { Topology } from './topology';
 
 export interface EventHandler {
@@ -52,27 +52,6 @@ type ApplyResult = { ok: true; outcome: 'applied' | 'duplicate' } | { ok: false;
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-function parseEvent(message: ConsumeMessage): CanonicalEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(message.content.toString('utf8'));
-  } catch {
-    throw new PermanentError('MALFORMED_MESSAGE', 'the message body is not JSON');
-  }
-  const validation = validateCanonicalEvent(value);
-  if (!validation.ok) {
-    const where = validation.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path} ${issue.message}`)
-      .join('; ');
-    throw new PermanentError(
-      'CANONICAL_SCHEMA_VIOLATION',
-      `the event does not match canonical schema v1: ${where}`,
-    );
-  }
-  return validation.event;
-}
-
 export class VaultConsumer {
   private channel: ConfirmChannel | null = null;
   private readonly returned = new Set<string>();
@@ -82,6 +61,8 @@ export class VaultConsumer {
   /** Set while the database cannot be reached: deliveries in hand wait for it, none are taken. */
   private databaseDown: Promise<void> | null = null;
   private stopping = false;
+  /** Back-off of the next database check; cleared by the next applied event. */
+  private pauseDelayMs: number | null = null;
 
   constructor(private readonly options: VaultConsumerOptions) {}
 
@@ -115,7 +96,34 @@ export class VaultConsumer {
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
     this.model = model;
-    await this.consume(channel, model);
+    // After a reconnect during an outage, taking deliveries only to hold them would count against
+    // the queue's delivery limit each time the connection goes: wait for the database first.
+    if (await this.databaseAnswers()) await this.consume(channel, model);
+    else this.databaseDown ??= this.pauseUntilDatabaseIsBack(channel);
+  }
+
+  /** True without a probe (nothing to wait for); false when the probe fails. */
+  private async databaseAnswers(): Promise<boolean> {
+    const probe = this.options.databaseProbe;
+    if (probe === undefined) return true;
+    try {
+      await probe();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether a failed apply means the database is away: said so (DATABASE_UNAVAILABLE), or another
+   * database failure (a timeout, P2028) while the probe does not answer either — a database that
+   * hangs instead of refusing looks like that.
+   */
+  private async databaseIsAway(error: unknown): Promise<boolean> {
+    if (this.options.databaseProbe === undefined) return false;
+    const code = errorCode(error);
+    if (code === 'DATABASE_UNAVAILABLE') return true;
+    return code === 'DATABASE_BUSY' && !(await this.databaseAnswers());
   }
 
   /** Starts (or resumes) consuming on `channel`; every delivery's promise is caught and tracked. */
@@ -225,10 +233,10 @@ export class VaultConsumer {
           event,
           correlationId === undefined ? {} : { correlationId },
         );
+        this.pauseDelayMs = null;
         return { ok: true, outcome };
       } catch (error) {
-        if (errorCode(error) !== 'DATABASE_UNAVAILABLE' || this.options.databaseProbe === undefined)
-          return { ok: false, error };
+        if (!(await this.databaseIsAway(error))) return { ok: false, error };
         this.databaseDown ??= this.pauseUntilDatabaseIsBack(channel);
         await this.databaseDown;
         if (this.channel !== channel || this.stopping) return 'abandoned';
@@ -248,7 +256,10 @@ export class VaultConsumer {
     this.consumerTag = null;
     if (tag !== null) await channel.cancel(tag).catch(() => undefined);
     const { initialMs, maxMs } = this.options.pauseBackoff ?? { initialMs: 500, maxMs: 30000 };
-    for (let delay = initialMs; ; delay = Math.min(delay * 2, maxMs)) {
+    // The delay carries over to the next pause until an event is applied again: a database that
+    // answers the probe but still fails every event (a table missing) is checked ever less often.
+    for (let delay = this.pauseDelayMs ?? initialMs; ; delay = Math.min(delay * 2, maxMs)) {
+      this.pauseDelayMs = Math.min(delay * 2, maxMs);
       await sleep(delay / 2 + Math.random() * (delay / 2));
       if (this.channel !== channel || this.stopping || probe === undefined) break;
       try {
@@ -259,7 +270,7 @@ export class VaultConsumer {
         }
         break;
       } catch {
-        log.warn('database still unreachable', { nextCheckMs: Math.min(delay * 2, maxMs) });
+        log.warn('database still unreachable', { nextCheckMs: this.pauseDelayMs });
       }
     }
     this.databaseDown = null;
@@ -353,6 +364,3 @@ export class VaultConsumer {
     });
   }
 }
-
-/** For tests and tools: a plain channel is enough to read a queue. */
-export type ReadChannel = Channel;
