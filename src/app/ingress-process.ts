@@ -14,7 +14,14 @@ import type { ConfirmPublisher } from '../messaging/publisher';
 import type { Database } from '../db/prisma-client';
 import type { Topology } from '../messaging/topology';
 import type { Logger } from '../shared/logger';
-import { databaseCheck, databaseFor, publisherConnection, topologyFor } from './wiring';
+import {
+  databaseCheck,
+  databaseFor,
+  exchangeByLogicalName,
+  logicalExchangeName,
+  publisherConnection,
+  topologyFor,
+} from './wiring';
 
 export interface RunningIngress {
   url: string;
@@ -31,7 +38,10 @@ function publishing(config: GatewayConfig, log: Logger, db: Database, topology: 
     assert: topology,
     onReady: () => relay.kick(),
   });
-  const outboxRows = new IngressOutboxRepository(db);
+  const outboxRows = new IngressOutboxRepository(db, {
+    logical: (exchange) => logicalExchangeName(topology, exchange),
+    actual: (logical) => exchangeByLogicalName(topology, logical),
+  });
   const relay = new OutboxRelay({ source: outboxRows, publisher, logger: log, intervalMs: 1000 });
   const outbox: IngressOutbox = {
     waiting: (orderKeys) => outboxRows.waiting(orderKeys),
@@ -94,7 +104,11 @@ export async function startIngress(
       );
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const deadline = setTimeout(() => server.closeAllConnections(), 5000);
+      // Long enough for a request waiting on its confirm to get its answer (202 or 503) first.
+      const deadline = setTimeout(
+        () => server.closeAllConnections(),
+        Math.max(5000, config.publishTimeoutMs + 2000),
+      );
       await closed;
       clearTimeout(deadline);
       await relay.stop();

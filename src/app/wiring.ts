@@ -22,6 +22,13 @@ export function exchangeByLogicalName(topology: Topology, logical: string): stri
   return exchange.name;
 }
 
+/** The logical name ('absence', 'vault', …) of one of the topology's exchanges. */
+export function logicalExchangeName(topology: Topology, exchange: string): string {
+  const entry = Object.entries(topology.exchanges).find(([, spec]) => spec.name === exchange);
+  if (entry === undefined) throw new Error(`not an exchange of this topology: ${exchange}`);
+  return entry[0];
+}
+
 export function databaseFor(
   config: GatewayConfig,
   poolSize: number = config.databasePoolSize,

@@ -9,7 +9,17 @@ import type { Database } from './prisma-client';
 const RELAY_TRANSACTION_MS = 120_000;
 
 export class IngressOutboxRepository {
-  constructor(private readonly db: Database) {}
+  /**
+   * Rows keep the exchange's logical name ('absence'), so a row written before a change of
+   * namespace or vhost is published to today's exchange instead of failing on a gone one forever.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly names: {
+      logical: (exchange: string) => string;
+      actual: (logical: string) => string;
+    },
+  ) {}
 
   /** Stores every message of one HTTP request in one statement: all of them or none. */
   async store(messages: readonly OutgoingMessage[]): Promise<void> {
@@ -17,7 +27,7 @@ export class IngressOutboxRepository {
     await this.db.ingressOutboxMessage.createMany({
       data: messages.map((message) => ({
         messageId: message.messageId,
-        exchange: message.exchange,
+        exchange: this.names.logical(message.exchange),
         routingKey: message.routingKey,
         type: message.type,
         body: new Uint8Array(message.body),
@@ -61,7 +71,7 @@ export class IngressOutboxRepository {
             rows.map((row) => ({
               outboxId: row.seq.toString(),
               messageId: row.messageId,
-              exchange: row.exchange,
+              exchange: this.names.actual(row.exchange),
               routingKey: row.routingKey,
               type: row.type,
               body: Buffer.from(row.body),

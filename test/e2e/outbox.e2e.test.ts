@@ -99,6 +99,8 @@ describe('ingress outbox while the broker is down (real PostgreSQL and RabbitMQ)
       orderBy: { seq: 'asc' },
     });
     expect(stored.map((row) => row.messageId)).to.deep.equal(ids);
+    // The logical exchange: a row outlives a change of namespace and is published to today's one.
+    expect(stored.every((row) => row.exchange === 'absence')).to.equal(true);
     // The ordering column is the same for one employee, different for another, and not the number.
     expect(stored[0]!.orderKey).to.equal(stored[1]!.orderKey);
     expect(stored[0]!.orderKey).not.to.equal(stored[3]!.orderKey);
