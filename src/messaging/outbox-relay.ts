@@ -39,6 +39,11 @@ export class OutboxRelay {
       publisher: EventPublisher;
       logger: Logger;
       intervalMs: number;
+      /**
+       * A pass starts no new publish after this long (default 20 s): what it published is removed
+       * when it ends, so a slow broker makes passes shorter, never longer than their transaction.
+       */
+      passBudgetMs?: number;
     },
   ) {}
 
@@ -95,22 +100,30 @@ export class OutboxRelay {
 
   private async pass(): Promise<void> {
     if (!this.options.publisher.ready) return;
-    let failed = 0;
+    let result = { published: [] as string[], refused: 0 };
     const seen = await this.options.source.relayBatch(BATCH, async (messages) => {
-      const published = await this.publishInOrder(messages);
-      failed = messages.length - published.length;
-      return published;
+      result = await this.publishInOrder(messages);
+      return result.published;
     });
-    if (seen > failed)
-      this.options.logger.info('outbox messages published', { count: seen - failed });
-    if (failed > 0)
-      this.options.logger.warn('outbox messages not published yet', { count: failed });
-    // A full batch went out: there may be more. (A failure waits for the next tick.)
-    if (seen === BATCH && failed === 0) this.again = true;
+    const { published, refused } = result;
+    if (published.length > 0)
+      this.options.logger.info('outbox messages published', { count: published.length });
+    if (refused > 0)
+      this.options.logger.warn('outbox messages refused by the broker; trying again later', {
+        count: refused,
+      });
+    // More may wait (a full batch, or one cut short by the time budget): go on at once. After a
+    // refusal the next tick tries again.
+    else if (seen === BATCH || published.length < seen) this.again = true;
   }
 
-  /** Publishes each order key's messages one after the other; keys side by side. */
-  private async publishInOrder(messages: RelayMessage[]): Promise<string[]> {
+  /**
+   * Publishes each order key's messages one after the other, keys side by side. A refused publish
+   * stops its line (the rest cannot overtake it); the time budget stops every line.
+   */
+  private async publishInOrder(
+    messages: RelayMessage[],
+  ): Promise<{ published: string[]; refused: number }> {
     const lines = new Map<string, RelayMessage[]>();
     for (const message of messages) {
       const key = message.orderKey ?? message.outboxId;
@@ -119,18 +132,22 @@ export class OutboxRelay {
       lines.set(key, line);
     }
     const published: string[] = [];
+    let refused = 0;
+    const deadline = Date.now() + (this.options.passBudgetMs ?? 20_000);
     await Promise.all(
       [...lines.values()].map(async (line) => {
         for (const message of line) {
+          if (Date.now() > deadline) return;
           try {
             await this.options.publisher.publish([message]);
           } catch {
-            return; // the rest of this line waits, so it cannot overtake the failed one
+            refused += 1;
+            return;
           }
           published.push(message.outboxId);
         }
       }),
     );
-    return published;
+    return { published, refused };
   }
 }

@@ -110,4 +110,37 @@ describe('outbox relay', () => {
     expect(calls).to.equal(1);
     await relay.stop();
   });
+
+  it('starts no new publish after its time budget, so a slow broker cannot stretch a pass without end', async () => {
+    const rows = Array.from({ length: 10 }, (_, i) => row(String(i), 'emp-a'));
+    const source = new MemorySource(rows);
+    let batches = 0;
+    const counting: OutboxSource = {
+      relayBatch: (limit, publish) => {
+        batches += 1;
+        return source.relayBatch(limit, publish);
+      },
+    };
+    const slow: EventPublisher = {
+      ready: true,
+      publish: () => new Promise((resolve) => setTimeout(resolve, 30)),
+    };
+    const relay = new OutboxRelay({
+      source: counting,
+      publisher: slow,
+      logger: createLogger({ console: false }),
+      intervalMs: 60_000,
+      passBudgetMs: 50,
+    });
+    relay.kick();
+    // The first pass ends after its budget with part of the line published and removed; the relay
+    // goes on at once with the rest, pass after pass, until the line is empty.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(source.rows.length).to.be.greaterThan(0);
+    for (let i = 0; i < 100 && source.rows.length > 0; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await relay.stop();
+    expect(source.rows).to.deep.equal([]);
+    expect(batches).to.be.greaterThan(1);
+  });
 });
