@@ -68,6 +68,19 @@ describe('ingress outbox while the broker is down (real PostgreSQL and RabbitMQ)
     await broker.close();
   });
 
+  /** The message ids the test's tap queue received since the last look, in broker order. */
+  async function tapped(): Promise<string[]> {
+    const seen: string[] = [];
+    const channel = await broker.createChannel();
+    for (;;) {
+      const message = await channel.get(tap, { noAck: true });
+      if (message === false) break;
+      seen.push(String(message.properties.messageId));
+    }
+    await channel.close();
+    return seen;
+  }
+
   async function post(ingress: RunningIngress, body: string) {
     const response = await fetch(`${ingress.url}/v1/connectors/csv/messages`, {
       method: 'POST',
@@ -118,14 +131,7 @@ describe('ingress outbox while the broker is down (real PostgreSQL and RabbitMQ)
       20000,
     );
     expect(await db.ingressOutboxMessage.count({ where: { messageId: { in: ids } } })).to.equal(0);
-    const seen: string[] = [];
-    const channel = await broker.createChannel();
-    for (;;) {
-      const message = await channel.get(tap, { noAck: true });
-      if (message === false) break;
-      seen.push(String(message.properties.messageId));
-    }
-    await channel.close();
+    const seen = await tapped();
     // Employee 0815's three events left in the order they came in.
     const first = ids.slice(0, 3);
     expect(seen.filter((id) => first.includes(id))).to.deep.equal(first);
@@ -181,14 +187,7 @@ describe('ingress outbox while the broker is down (real PostgreSQL and RabbitMQ)
       await waitUntil(
         async () => (await db.processedEvent.count({ where: { eventId: { in: order } } })) === 2,
       );
-      const seen: string[] = [];
-      const channel = await broker.createChannel();
-      for (;;) {
-        const message = await channel.get(tap, { noAck: true });
-        if (message === false) break;
-        seen.push(String(message.properties.messageId));
-      }
-      await channel.close();
+      const seen = await tapped();
       expect(seen.filter((id) => order.includes(id))).to.deep.equal(order);
     } finally {
       await holder.end();
