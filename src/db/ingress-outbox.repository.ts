@@ -51,6 +51,26 @@ export class IngressOutboxRepository {
     return row !== null;
   }
 
+  /**
+   * The rows with an exchange this gateway knows. A row naming another (written by a different
+   * version) is left with its employee's later rows, so they cannot overtake it; others go on.
+   */
+  private publishable<T extends { exchange: string; orderKey: string }>(
+    rows: readonly T[],
+  ): { row: T; exchange: string }[] {
+    const held = new Set<string>();
+    const result: { row: T; exchange: string }[] = [];
+    for (const row of rows) {
+      if (held.has(row.orderKey)) continue;
+      try {
+        result.push({ row, exchange: this.names.actual(row.exchange) });
+      } catch {
+        held.add(row.orderKey);
+      }
+    }
+    return result;
+  }
+
   async relayBatch(
     limit: number,
     publish: (messages: OutboxMessage[]) => Promise<string[]>,
@@ -68,10 +88,10 @@ export class IngressOutboxRepository {
         if (rows.length === 0) return 0;
         const published = new Set(
           await publish(
-            rows.map((row) => ({
+            this.publishable(rows).map(({ row, exchange }) => ({
               outboxId: row.seq.toString(),
               messageId: row.messageId,
-              exchange: this.names.actual(row.exchange),
+              exchange,
               routingKey: row.routingKey,
               type: row.type,
               body: Buffer.from(row.body),
