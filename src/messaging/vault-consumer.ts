@@ -96,10 +96,11 @@ export class VaultConsumer {
     await channel.prefetch(this.options.prefetch);
     this.channel = channel;
     this.model = model;
+    this.consumerTag = null; // a tag belongs to the channel it was given on
     // After a reconnect during an outage, taking deliveries only to hold them would count against
     // the queue's delivery limit each time the connection goes: wait for the database first.
     if (await this.databaseAnswers()) await this.consume(channel, model);
-    else this.databaseDown ??= this.pauseUntilDatabaseIsBack(channel);
+    else this.databaseDown ??= this.pauseUntilDatabaseIsBack();
   }
 
   /** True without a probe (nothing to wait for); false when the probe fails. */
@@ -237,7 +238,7 @@ export class VaultConsumer {
         return { ok: true, outcome };
       } catch (error) {
         if (!(await this.databaseIsAway(error))) return { ok: false, error };
-        this.databaseDown ??= this.pauseUntilDatabaseIsBack(channel);
+        this.databaseDown ??= this.pauseUntilDatabaseIsBack();
         await this.databaseDown;
         if (this.channel !== channel || this.stopping) return 'abandoned';
       }
@@ -248,30 +249,33 @@ export class VaultConsumer {
    * RabbitMQ's advice for a dependency that is down: stop consuming (no retries burnt, nothing
    * dead-lettered for an outage), check back with back-off, and consume again once it answers.
    */
-  private async pauseUntilDatabaseIsBack(channel: ConfirmChannel): Promise<void> {
+  private async pauseUntilDatabaseIsBack(): Promise<void> {
     const probe = this.options.databaseProbe;
     const log = this.options.logger;
     log.warn('database unreachable; consumption paused until it answers again');
     const tag = this.consumerTag;
     this.consumerTag = null;
-    if (tag !== null) await channel.cancel(tag).catch(() => undefined);
+    if (tag !== null) await this.channel?.cancel(tag).catch(() => undefined);
     const { initialMs, maxMs } = this.options.pauseBackoff ?? { initialMs: 500, maxMs: 30000 };
     // The delay carries over to the next pause until an event is applied again: a database that
     // answers the probe but still fails every event (a table missing) is checked ever less often.
     for (let delay = this.pauseDelayMs ?? initialMs; ; delay = Math.min(delay * 2, maxMs)) {
       this.pauseDelayMs = Math.min(delay * 2, maxMs);
       await sleep(delay / 2 + Math.random() * (delay / 2));
-      if (this.channel !== channel || this.stopping || probe === undefined) break;
+      if (this.stopping || probe === undefined) break;
       try {
         await probe();
-        if (this.channel === channel && this.model !== null) {
-          await this.consume(channel, this.model);
-          log.info('database answers again; consumption resumed');
-        }
-        break;
       } catch {
         log.warn('database still unreachable', { nextCheckMs: this.pauseDelayMs });
+        continue;
       }
+      // Whatever channel is current now (the connection may have been replaced meanwhile): consume
+      // there. Without a channel, the next (re)connect consumes, since the database answers.
+      if (this.channel !== null && this.model !== null && this.consumerTag === null) {
+        await this.consume(this.channel, this.model);
+        log.info('database answers again; consumption resumed');
+      }
+      break;
     }
     this.databaseDown = null;
   }

@@ -1,5 +1,7 @@
 // The consumer's promises with the real RabbitMQ: ack after apply, transient failures retried later
 // with back-off and an attempt count of our own, dead-lettered with their reason when retries run out.
+import { execFileSync } from 'node:child_process';
+
 import { connect } from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import { expect } from 'chai';
@@ -35,6 +37,20 @@ class FlakyHandler implements EventHandler {
   }
 }
 
+/** Closes this broker connection from the broker's side, as a network failure would. */
+function closeConnectionNamed(name: string): void {
+  const line = execFileSync('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q'], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .find((row) => row.includes(`{"connection_name","${name}"}`));
+  const pid = line?.split('\t')[0];
+  if (pid === undefined) throw new Error(`no broker connection named ${name}`);
+  execFileSync('rabbitmqctl', ['close_connection', pid, 'test: connection lost'], {
+    stdio: 'ignore',
+  });
+}
+
 /** A consumer on a connection of its own that declares the topology on every (re)connect, as the app does. */
 function consumerOn(
   topology: Topology,
@@ -47,7 +63,7 @@ function consumerOn(
   const consumer = new VaultConsumer({
     topology,
     handler,
-    logger: createLogger({ console: false }),
+    logger: createLogger({ console: process.env.DEBUG_CONSUMER === '1', level: 'debug' }),
     prefetch: 5,
     maxAttempts,
     confirmTimeoutMs: 2000,
@@ -84,12 +100,13 @@ describe('vault consumer (real RabbitMQ)', function () {
     handler: EventHandler,
     body: () => Promise<void>,
     extra: Partial<VaultConsumerOptions> = {},
+    name = 'test-consumer',
   ): Promise<void> {
     const connection = consumerOn(
       topology,
       config.amqpUrl,
       handler,
-      'test-consumer',
+      name,
       config.maxAttempts,
       extra,
     );
@@ -211,6 +228,50 @@ describe('vault consumer (real RabbitMQ)', function () {
     for (const queue of [topology.queues.dead, ...topology.queues.retries, topology.queues.apply])
       expect((await channel.checkQueue(queue.name)).messageCount, queue.name).to.equal(0);
     await channel.close();
+  });
+
+  it('resumes after the database is back even when its broker connection went away during the pause', async () => {
+    const events = absenceEventsOf(
+      fixtureEvents('sivi-verzuim', '04-partial-recovery-100-to-50', 'consumer-pause-drop'),
+    );
+    let databaseUp = false;
+    let probes = 0;
+    const applied = new Set<string>();
+    const handler: EventHandler = {
+      apply: (event) => {
+        if (!databaseUp)
+          return Promise.reject(
+            new TransientError(
+              'DATABASE_UNAVAILABLE',
+              'the database cannot be reached (ECONNREFUSED)',
+            ),
+          );
+        applied.add(event.id);
+        return Promise.resolve('applied');
+      },
+    };
+    await runWith(
+      handler,
+      async () => {
+        for (const event of events) await publish(event);
+        await waitUntil(() => Promise.resolve(probes >= 2));
+        // The broker drops the consumer's connection while it waits for its database (between two
+        // checks: the reconnect comes well before the next one).
+        closeConnectionNamed('test-consumer-dropped');
+        const before = probes;
+        await waitUntil(() => Promise.resolve(probes >= before + 2), 20000);
+        databaseUp = true;
+        await waitUntil(() => Promise.resolve(applied.size === events.length), 20000);
+      },
+      {
+        databaseProbe: () => {
+          probes += 1;
+          return databaseUp ? Promise.resolve() : Promise.reject(new Error('down'));
+        },
+        pauseBackoff: { initialMs: 4000, maxMs: 4000 },
+      },
+      'test-consumer-dropped',
+    );
   });
 
   it('keeps a delivery it could not settle: after a reconnect it is delivered again, not lost', async () => {
