@@ -86,9 +86,10 @@ export class IngressOutboxRepository {
           take: limit,
         });
         if (rows.length === 0) return 0;
+        const handed = this.publishable(rows);
         const published = new Set(
           await publish(
-            this.publishable(rows).map(({ row, exchange }) => ({
+            handed.map(({ row, exchange }) => ({
               outboxId: row.seq.toString(),
               messageId: row.messageId,
               exchange,
@@ -108,7 +109,7 @@ export class IngressOutboxRepository {
           where: { seq: { in: seqs(false) } },
           data: { attempts: { increment: 1 }, lastError: 'not confirmed by the broker' },
         });
-        return rows.length;
+        return handed.length;
       },
       { timeout: RELAY_TRANSACTION_MS, maxWait: 5000 },
     );

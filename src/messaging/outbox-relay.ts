@@ -14,7 +14,8 @@ export interface OutboxSource {
   /**
    * Hands the oldest pending messages (at most `limit`, in outbox order) to `publish` and removes
    * the ones it reports published. Returns how many it handed over (0 also when another relay
-   * holds the outbox right now).
+   * holds the outbox right now; rows it cannot place are not handed over, so they never make the
+   * relay go round at once).
    */
   relayBatch(
     limit: number,

@@ -21,10 +21,19 @@ export class OutboxRepository {
       take: limit,
     });
     if (rows.length === 0) return 0;
+    // A row naming an exchange this gateway does not know is left for an operator, not retried
+    // in a way that stops the others.
+    const known = rows.flatMap((row) => {
+      try {
+        return [{ row, exchange: this.exchangeName(row.exchange) }];
+      } catch {
+        return [];
+      }
+    });
     const published = await publish(
-      rows.map((row) => ({
+      known.map(({ row, exchange }) => ({
         outboxId: row.id,
-        exchange: this.exchangeName(row.exchange),
+        exchange,
         routingKey: row.routingKey,
         body: Buffer.from(JSON.stringify(row.payload)),
         messageId: row.id,
@@ -43,6 +52,6 @@ export class OutboxRepository {
         where: { id: { in: failed } },
         data: { attempts: { increment: 1 } },
       });
-    return rows.length;
+    return known.length;
   }
 }
