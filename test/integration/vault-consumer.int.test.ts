@@ -51,6 +51,32 @@ function closeConnectionNamed(name: string): void {
   });
 }
 
+/** A handler and a probe over a database the test switches off and on; records calls. */
+class SwitchableDatabase {
+  up = false;
+  probes = 0;
+  readonly calls = new Map<string, number>();
+  readonly applied = new Set<string>();
+  readonly handler: EventHandler = {
+    apply: (event) => {
+      this.calls.set(event.id, (this.calls.get(event.id) ?? 0) + 1);
+      if (!this.up)
+        return Promise.reject(
+          new TransientError(
+            'DATABASE_UNAVAILABLE',
+            'the database cannot be reached (ECONNREFUSED)',
+          ),
+        );
+      this.applied.add(event.id);
+      return Promise.resolve('applied');
+    },
+  };
+  probe(): Promise<void> {
+    this.probes += 1;
+    return this.up ? Promise.resolve() : Promise.reject(new Error('down'));
+  }
+}
+
 /** A consumer on a connection of its own that declares the topology on every (re)connect, as the app does. */
 function consumerOn(
   topology: Topology,
@@ -181,43 +207,24 @@ describe('vault consumer (real RabbitMQ)', function () {
     ).concat(
       absenceEventsOf(fixtureEvents('sivi-verzuim', '01-new-sick-report', 'consumer-pause')),
     );
-    let databaseUp = false;
-    let probes = 0;
-    const calls = new Map<string, number>();
-    const applied = new Set<string>();
-    const handler: EventHandler = {
-      apply: (event) => {
-        calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
-        if (!databaseUp)
-          return Promise.reject(
-            new TransientError(
-              'DATABASE_UNAVAILABLE',
-              'the database cannot be reached (ECONNREFUSED)',
-            ),
-          );
-        applied.add(event.id);
-        return Promise.resolve('applied');
-      },
-    };
+    const database = new SwitchableDatabase();
+    const { calls, applied } = database;
     const settled: string[] = [];
     const channel = await broker.createChannel();
     await runWith(
-      handler,
+      database.handler,
       async () => {
         for (const event of events) await publish(event);
-        await waitUntil(() => Promise.resolve(probes >= 3));
+        await waitUntil(() => Promise.resolve(database.probes >= 3));
         // Paused: the consumer was cancelled, so the events wait unacked or in the queue, and no
         // retry copy and no dead letter was made.
         expect(settled).to.deep.equal([]);
         expect(applied.size).to.equal(0);
-        databaseUp = true;
+        database.up = true;
         await waitUntil(() => Promise.resolve(applied.size === events.length));
       },
       {
-        databaseProbe: () => {
-          probes += 1;
-          return databaseUp ? Promise.resolve() : Promise.reject(new Error('down'));
-        },
+        databaseProbe: () => database.probe(),
         pauseBackoff: { initialMs: 50, maxMs: 100 },
         onSettled: (outcome) => settled.push(outcome.action),
       },
@@ -234,40 +241,23 @@ describe('vault consumer (real RabbitMQ)', function () {
     const events = absenceEventsOf(
       fixtureEvents('sivi-verzuim', '04-partial-recovery-100-to-50', 'consumer-pause-drop'),
     );
-    let databaseUp = false;
-    let probes = 0;
-    const applied = new Set<string>();
-    const handler: EventHandler = {
-      apply: (event) => {
-        if (!databaseUp)
-          return Promise.reject(
-            new TransientError(
-              'DATABASE_UNAVAILABLE',
-              'the database cannot be reached (ECONNREFUSED)',
-            ),
-          );
-        applied.add(event.id);
-        return Promise.resolve('applied');
-      },
-    };
+    const database = new SwitchableDatabase();
+    const { applied } = database;
     await runWith(
-      handler,
+      database.handler,
       async () => {
         for (const event of events) await publish(event);
-        await waitUntil(() => Promise.resolve(probes >= 2));
+        await waitUntil(() => Promise.resolve(database.probes >= 2));
         // The broker drops the consumer's connection while it waits for its database (between two
         // checks: the reconnect comes well before the next one).
         closeConnectionNamed('test-consumer-dropped');
-        const before = probes;
-        await waitUntil(() => Promise.resolve(probes >= before + 2), 20000);
-        databaseUp = true;
+        const before = database.probes;
+        await waitUntil(() => Promise.resolve(database.probes >= before + 2), 20000);
+        database.up = true;
         await waitUntil(() => Promise.resolve(applied.size === events.length), 20000);
       },
       {
-        databaseProbe: () => {
-          probes += 1;
-          return databaseUp ? Promise.resolve() : Promise.reject(new Error('down'));
-        },
+        databaseProbe: () => database.probe(),
         pauseBackoff: { initialMs: 4000, maxMs: 4000 },
       },
       'test-consumer-dropped',
