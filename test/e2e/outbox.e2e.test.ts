@@ -2,7 +2,6 @@
 // outbox (202, delivery "outbox"), and once a broker connection is there the relay publishes them,
 // oldest first per employee, and the vault applies them.
 import { connect } from 'amqplib';
-import { Client } from 'pg';
 import type { ChannelModel } from 'amqplib';
 import { expect } from 'chai';
 
@@ -14,6 +13,7 @@ import type { Database } from '../../src/db/prisma-client';
 import { assertTopology } from '../../src/messaging/assert-topology';
 import { createLogger } from '../../src/shared/logger';
 import { credentialFor, waitUntil } from '../helpers/gateway';
+import { whileOutboxHeld } from '../helpers/outbox-lock';
 import {
   createEmployer,
   getTestEnvironment,
@@ -157,41 +157,33 @@ describe('ingress outbox while the broker is down (real PostgreSQL and RabbitMQ)
 
   it('a later message of the same employee sent to another ingress queues up behind the waiting one', async () => {
     // Hold the outbox (as a relay busy elsewhere would) so the earlier message is certainly waiting.
-    const holder = new Client({ connectionString: config.databaseUrl });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '.ingress_outbox'))`, [
-        config.databaseSchema,
-      ]);
-      const report = await post(
+    const [report, recovery] = await whileOutboxHeld(config, async () => {
+      const first = await post(
         isolated!,
         csv('M-6;2026-11-24T08:00:00+01:00;0777;ZIEKMELDING;VZ-3;1;2026-11-24;100;;'),
       );
-      expect(report.body.delivery).to.equal('outbox');
+      expect(first.body.delivery).to.equal('outbox');
       // The broker is fine for this ingress, but employee 0777 has a message waiting: behind it.
-      const recovery = await post(
+      const later = await post(
         connected!,
         csv('M-7;2026-11-26T08:00:00+01:00;0777;HERSTELMELDING;VZ-3;2;2026-11-24;;;2026-11-27'),
       );
-      expect(recovery.status).to.equal(202);
-      expect(recovery.body.delivery).to.equal('outbox');
+      expect(later.status).to.equal(202);
+      expect(later.body.delivery).to.equal('outbox');
       // Another employee is not held up by it.
       const other = await post(
         connected!,
         csv('M-8;2026-11-26T08:00:00+01:00;0888;ZIEKMELDING;VZ-4;1;2026-11-26;100;;'),
       );
       expect(other.body.delivery).to.equal('broker');
-      await holder.query('COMMIT');
-      const order = [report, recovery].map((answer) => answer.body.events![0]!.id);
-      await waitUntil(
-        async () => (await db.processedEvent.count({ where: { eventId: { in: order } } })) === 2,
-      );
-      const seen = await tapped();
-      expect(seen.filter((id) => order.includes(id))).to.deep.equal(order);
-    } finally {
-      await holder.end();
-    }
+      return [first, later];
+    });
+    const order = [report, recovery].map((answer) => answer.body.events![0]!.id);
+    await waitUntil(
+      async () => (await db.processedEvent.count({ where: { eventId: { in: order } } })) === 2,
+    );
+    const seen = await tapped();
+    expect(seen.filter((id) => order.includes(id))).to.deep.equal(order);
   });
 
   it('an ingress whose database does not answer is not ready, and says why', async () => {

@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 
 import { expect } from 'chai';
-import { Client } from 'pg';
 
 import { IngressOutboxRepository } from '../../src/db/ingress-outbox.repository';
 import type { Database } from '../../src/db/prisma-client';
 import type { OutgoingMessage } from '../../src/shared/outgoing-message';
+import { whileOutboxHeld } from '../helpers/outbox-lock';
 import { getTestEnvironment } from '../helpers/test-environment';
 
 const names = {
@@ -82,13 +82,7 @@ describe('ingress outbox storage (real PostgreSQL)', () => {
   it('lets one relay at a time work on the outbox', async () => {
     await store(message('emp-e'));
     const { config } = await getTestEnvironment();
-    const holder = new Client({ connectionString: config.databaseUrl });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT pg_advisory_xact_lock(hashtext($1 || '.ingress_outbox'))`, [
-        config.databaseSchema,
-      ]);
+    await whileOutboxHeld(config, async () => {
       let called = false;
       const seen = await repository.relayBatch(100, () => {
         called = true;
@@ -96,9 +90,6 @@ describe('ingress outbox storage (real PostgreSQL)', () => {
       });
       expect(seen).to.equal(0);
       expect(called).to.equal(false);
-    } finally {
-      await holder.query('COMMIT');
-      await holder.end();
-    }
+    });
   });
 });
