@@ -89,7 +89,7 @@ function consumerOn(
   const consumer = new VaultConsumer({
     topology,
     handler,
-    logger: createLogger({ console: process.env.DEBUG_CONSUMER === '1', level: 'debug' }),
+    logger: createLogger({ console: false }),
     prefetch: 5,
     maxAttempts,
     confirmTimeoutMs: 2000,
