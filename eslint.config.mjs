@@ -125,6 +125,38 @@ export default tseslint.config(
     ],
   ),
   layer(
+    ['src/http/**/*.ts'],
+    [['/(ingress|api|messaging|vault|db|app|cli|access|mail)/', 'http helpers are a leaf']],
+  ),
+  layer(
+    ['src/access/**/*.ts'],
+    [
+      [
+        '/(ingress|api|messaging|vault|app|cli|mail|connector-runtime)/|connectors',
+        'access knows users and tokens only',
+      ],
+    ],
+  ),
+  layer(
+    ['src/api/**/*.ts'],
+    [
+      [
+        '/(ingress|messaging|db|app|cli|mail|connector-runtime)/|generated/prisma|connectors',
+        'the API reaches storage only through the vault and access services',
+      ],
+      ['^@prisma/', 'the API does not use Prisma'],
+    ],
+  ),
+  layer(
+    ['src/mail/**/*.ts'],
+    [
+      [
+        '/(ingress|messaging|vault|app|cli|connector-runtime)/|connectors',
+        'mail knows its outbox and SMTP only',
+      ],
+    ],
+  ),
+  layer(
     ['src/shared/**/*.ts', 'src/config/**/*.ts'],
     [['^\\.\\./', 'shared and config are leaves']],
   ),

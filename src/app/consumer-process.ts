@@ -1,4 +1,5 @@
-// Wires the consumer process: database, vault service, consumer and outbox relay connections.
+// Wires the consumer (worker) process: database, vault service, consumer and outbox relay
+// connections, the e-mail delivery worker and the nightly processing's schedule.
 import type { GatewayConfig } from '../config/env';
 import type { Database } from '../db/prisma-client';
 import { BrokerConnection } from '../messaging/connection';
@@ -10,6 +11,7 @@ import type { Logger } from '../shared/logger';
 import { OutboxRepository } from '../vault/outbox.repository';
 import { VaultService } from '../vault/vault.service';
 import { withFaults } from './fault-injection';
+import { startMailWorker } from './mail-worker';
 import {
   databaseCheck,
   databaseFor,
@@ -109,9 +111,11 @@ export async function startConsumer(
     relayConnection.startInBackground();
   }
   relay.start();
+  const mail = startMailWorker(config, log, db);
   return {
     consumer,
     async stop() {
+      await mail.stop();
       // Finish what is in hand; anything still unacked returns to the queue when the channel closes.
       await consumerConnection.stop();
       await relay.stop();

@@ -1,12 +1,13 @@
 // Wires the ingress process: registry, credentials, publisher connection, outbox and its relay,
 // HTTP app.
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 
 import { connectorModules } from '../../connectors';
 import type { GatewayConfig } from '../config/env';
 import { buildRegistry } from '../connector-runtime/registry';
 import { CachedCredentialVerifier, CredentialStore } from '../credentials/connector-credentials';
 import { IngressOutboxRepository } from '../db/ingress-outbox.repository';
+import { closeServer, listen } from '../http/close-server';
 import { createApp } from '../ingress/create-app';
 import type { IngressOutbox } from '../messaging/durable-delivery';
 import { OutboxRelay } from '../messaging/outbox-relay';
@@ -85,32 +86,15 @@ export async function startIngress(
         : { ready: false, reason: 'the database does not answer' };
     },
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const { server, port } = await listen(app, config.port, config.host);
   log.info('ingress listening', { host: config.host, port });
   return {
     url: `http://${config.host}:${port}`,
     server,
     publisher,
     async stop() {
-      // Stop taking requests; let keep-alive clients go (idle ones now, busy ones after their
-      // answer), and cut what is left after a deadline so a stream of requests cannot keep us up.
-      server.prependListener('request', (_req, res: ServerResponse) =>
-        res.setHeader('Connection', 'close'),
-      );
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
       // Long enough for a request waiting on its confirm to get its answer (202 or 503) first.
-      const deadline = setTimeout(
-        () => server.closeAllConnections(),
-        Math.max(5000, config.publishTimeoutMs + 2000),
-      );
-      await closed;
-      clearTimeout(deadline);
+      await closeServer(server, Math.max(5000, config.publishTimeoutMs + 2000));
       await relay.stop();
       await connection.stop();
       await db.$disconnect();

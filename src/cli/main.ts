@@ -1,10 +1,13 @@
 // `datakluis <command>`: the operator's command line. One file per command; this only dispatches.
 import { ConfigError } from '../config/env';
+import { runAgreement } from './agreement.command';
 import { runCredentialCreate } from './credential.command';
 import { runDemo } from './demo/demo.command';
 import { runEmployerCreate } from './employer.command';
+import { runMail } from './mail.command';
 import { runMigrate } from './migrate.command';
 import { runServe } from './serve.command';
+import { runUser } from './user.command';
 
 const USAGE = `usage: datakluis <command> [options]
 
@@ -14,7 +17,19 @@ commands:
                                             register an employer
   credential create --employer <id> --connector <id> [--label <text>]
                                             create an HR-system credential; the token is printed once
-  serve [ingress|consumer|all]              run the ingress (HTTP), the vault consumer, or both
+  user create --kind employer --employer <id> --login <login> --name <display name>
+  user create --kind service|support --serves <id>[,<id>…] --login <login> --name <name> [--elevated]
+                                            a user of the vault API; the token is printed once
+  user token --login <login> [--label <text>]
+                                            another token for a user (printed once)
+  user list [--employer <id>] | user disable --login <login>
+  agreement show|publish                    the processing agreement's versions
+  mail list [--status <status>] [--limit <n>]
+                                            the e-mail outbox: id, kind, status, attempts, last error
+  mail resolve <id> --sent|--resend         settle an UNCERTAIN or FAILED mail after checking the
+                                            mail server's log
+  serve [ingress|consumer|api|all]          run the ingress (HTTP), the vault consumer/worker, the
+                                            vault API, or all of them
   demo [--keep]                             the main job end to end on the sample messages
 
 configuration: environment variables, see README ("Configuration").`;
@@ -23,6 +38,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   migrate: runMigrate,
   employer: runEmployerCreate,
   credential: runCredentialCreate,
+  user: runUser,
+  agreement: runAgreement,
+  mail: runMail,
   serve: runServe,
   demo: runDemo,
 };

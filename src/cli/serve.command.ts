@@ -1,5 +1,6 @@
 import { startConsumer } from '../app/consumer-process';
 import { startIngress } from '../app/ingress-process';
+import { startVaultApi } from '../app/vault-api-process';
 import { parseEnv } from '../config/env';
 import type { GatewayConfig } from '../config/env';
 import { pendingMigrations } from '../db/migrate';
@@ -32,8 +33,8 @@ async function schemaIsCurrent(config: GatewayConfig, logger: Logger): Promise<b
 /** Runs until SIGTERM/SIGINT, then stops accepting, finishes what is in hand and closes. */
 export async function runServe(args: string[]): Promise<number> {
   const which = args[0] ?? 'all';
-  if (!['ingress', 'consumer', 'all'].includes(which)) {
-    console.error('usage: datakluis serve [ingress|consumer|all]');
+  if (!['ingress', 'consumer', 'api', 'all'].includes(which)) {
+    console.error('usage: datakluis serve [ingress|consumer|api|all]');
     return 2;
   }
   const config = parseEnv();
@@ -41,13 +42,17 @@ export async function runServe(args: string[]): Promise<number> {
   if (!(await schemaIsCurrent(config, logger))) return 1;
   const stops: (() => Promise<void>)[] = [];
   // Stop order matters: the ingress stops taking messages before the consumer stops applying them.
-  if (which !== 'ingress') {
+  if (which === 'consumer' || which === 'all') {
     const consumer = await startConsumer(config, logger);
     stops.push(() => consumer.stop());
   }
-  if (which !== 'consumer') {
+  if (which === 'ingress' || which === 'all') {
     const ingress = await startIngress(config, logger);
     stops.unshift(() => ingress.stop());
+  }
+  if (which === 'api' || which === 'all') {
+    const api = await startVaultApi(config, logger);
+    stops.unshift(() => api.stop());
   }
   // Reconnect timers do not hold a process open (so one-shot commands can end); a server must stay up
   // while the broker or database is away, until it is told to stop.

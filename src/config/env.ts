@@ -15,6 +15,8 @@ export interface GatewayConfig {
   amqpNamespace: string;
   host: string;
   port: number;
+  /** Port of the vault API (users: agreement, vault administration, dossiers, audit). */
+  apiPort: number;
   logLevel: string;
   /** How long a publish may wait for the broker's confirm before the request gets 503. */
   publishTimeoutMs: number;
@@ -25,6 +27,23 @@ export interface GatewayConfig {
   /** Attempts (first try included) before a transiently failing event is dead-lettered. */
   maxAttempts: number;
   databasePoolSize: number;
+  /**
+   * SMTP server of the e-mail outbox (`smtp://user:pass@host:587`, `smtps://…` for TLS from the
+   * start). Empty: no e-mail is sent; mails wait in the outbox (PENDING) until it is set.
+   */
+  smtpUrl: string;
+  /** The From of every e-mail the gateway sends. */
+  mailFrom: string;
+  /** First delay before a mail the server did not take is tried again; doubles, at most 1 h. */
+  mailRetryBaseMs: number;
+  /** Attempts (first included) before a mail the server keeps turning away is FAILED. */
+  mailMaxAttempts: number;
+  /** A mail SENDING longer than this belongs to a worker that died: it becomes UNCERTAIN. */
+  mailSendingLeaseMs: number;
+  /** Local time (HH:MM, Europe/Amsterdam) of the nightly processing in the worker. */
+  nightlyAt: string;
+  /** Whether the worker runs the nightly processing on its schedule (`datakluis nightly` always can). */
+  nightlyEnabled: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,16 +55,27 @@ export const DEFAULTS = {
   AMQP_NAMESPACE: '',
   HOST: '127.0.0.1',
   PORT: '8080',
+  API_PORT: '8081',
   LOG_LEVEL: 'info',
   PUBLISH_TIMEOUT_MS: '10000',
   CONSUMER_PREFETCH: '10',
   RETRY_DELAY_MS: '5000',
   MAX_ATTEMPTS: '5',
   DATABASE_POOL_SIZE: '12',
+  SMTP_URL: '',
+  MAIL_FROM: 'Datakluis <no-reply@datakluis.local>',
+  MAIL_RETRY_BASE_MS: '30000',
+  MAIL_MAX_ATTEMPTS: '10',
+  MAIL_SENDING_LEASE_MS: '600000',
+  NIGHTLY_AT: '02:00',
+  NIGHTLY_ENABLED: 'true',
 } as const;
 
 const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const NAMESPACE = /^[a-z0-9_.-]{0,40}$/;
+// One address, bare or as `Name <address>`; no line breaks (it becomes a header).
+const MAIL_FROM = /^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/;
+const LOCAL_TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const LEVELS = new Set(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
 
 export class ConfigError extends Error {
@@ -86,6 +116,19 @@ function url(
   return text;
 }
 
+/** The SMTP URL, or '' when e-mail delivery is off. */
+function smtpUrl(env: Env, problems: string[]): string {
+  const text = env.SMTP_URL ?? DEFAULTS.SMTP_URL;
+  if (text === '') return text;
+  try {
+    if (!['smtp:', 'smtps:'].includes(new URL(text).protocol))
+      problems.push('SMTP_URL must start with smtp:// or smtps:// (or be empty: no e-mail)');
+  } catch {
+    problems.push('SMTP_URL is not a URL');
+  }
+  return text;
+}
+
 /** Reads the configuration from `env` (default: process.env); throws ConfigError listing every problem. */
 export function parseEnv(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
@@ -106,13 +149,27 @@ export function parseEnv(env: Env = process.env): GatewayConfig {
     amqpNamespace,
     host: env.HOST ?? DEFAULTS.HOST,
     port: integer(env, 'PORT', 0, 65535, problems),
+    apiPort: integer(env, 'API_PORT', 0, 65535, problems),
     logLevel,
     publishTimeoutMs: integer(env, 'PUBLISH_TIMEOUT_MS', 100, 120000, problems),
     consumerPrefetch: integer(env, 'CONSUMER_PREFETCH', 1, 500, problems),
     retryDelayMs: integer(env, 'RETRY_DELAY_MS', 10, 3600000, problems),
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 1, 100, problems),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 2, 200, problems),
+    smtpUrl: smtpUrl(env, problems),
+    mailFrom: env.MAIL_FROM ?? DEFAULTS.MAIL_FROM,
+    mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 10, 3600000, problems),
+    mailMaxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 1, 100, problems),
+    mailSendingLeaseMs: integer(env, 'MAIL_SENDING_LEASE_MS', 1000, 86400000, problems),
+    nightlyAt: env.NIGHTLY_AT ?? DEFAULTS.NIGHTLY_AT,
+    nightlyEnabled: (env.NIGHTLY_ENABLED ?? DEFAULTS.NIGHTLY_ENABLED) === 'true',
   };
+  if (!LOCAL_TIME.test(config.nightlyAt))
+    problems.push('NIGHTLY_AT must be a time HH:MM (00:00 to 23:59, Europe/Amsterdam)');
+  if (!['true', 'false'].includes(env.NIGHTLY_ENABLED ?? DEFAULTS.NIGHTLY_ENABLED))
+    problems.push('NIGHTLY_ENABLED must be true or false');
+  if (!MAIL_FROM.test(config.mailFrom))
+    problems.push('MAIL_FROM must be one address, e.g. Datakluis <no-reply@example.nl>');
   if (config.consumerPrefetch > config.databasePoolSize)
     problems.push('CONSUMER_PREFETCH must not exceed DATABASE_POOL_SIZE');
   if (problems.length > 0) throw new ConfigError(problems);

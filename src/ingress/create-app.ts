@@ -7,9 +7,9 @@ import { errorFields } from '../shared/logger';
 import { createMessagesRouter, ProblemError } from './messages.router';
 import type { MessagesRouterDeps } from './messages.router';
 import { problem, tooLarge } from './outcome-to-problem';
-import type { Problem } from './problem';
-import { sendProblem } from './problem';
-import { contextOf, requestContext } from './request-context';
+import type { Problem } from '../http/problem';
+import { sendProblem } from '../http/problem';
+import { contextOf, requestContext } from '../http/request-context';
 
 export interface Readiness {
   ready: boolean;

@@ -27,8 +27,8 @@ import {
 } from './body-encoding';
 import type { Charset } from './body-encoding';
 import { problem, problemForRun, tooLarge } from './outcome-to-problem';
-import type { Problem } from './problem';
-import { contextOf } from './request-context';
+import type { Problem } from '../http/problem';
+import { contextOf } from '../http/request-context';
 
 export interface MessagesRouterDeps {
   registry: ConnectorRegistry;

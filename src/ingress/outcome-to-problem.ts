@@ -2,7 +2,7 @@
 // keeps both in step).
 import type { AdapterIssue } from '../connector-sdk/types';
 import type { RunResult } from '../connector-runtime/run-translate';
-import type { Problem } from './problem';
+import type { Problem } from '../http/problem';
 
 export const INGRESS_PROBLEMS = {
   UNAUTHENTICATED: {

@@ -64,7 +64,14 @@ export async function lockOrCreateDossier(
 /** Takes the dossier out of the vault for good because of an absence, with its share record. */
 export async function shareBecauseOfAbsence(
   tx: Tx,
-  input: { dossierId: string; employerId: string; connectorId: string; eventId: string },
+  input: {
+    dossierId: string;
+    employerId: string;
+    connectorId: string;
+    eventId: string;
+    /** The user who entered the report by hand, when it did not come from an HR system. */
+    userId?: string;
+  },
 ): Promise<void> {
   await tx.dossier.update({
     where: { id: input.dossierId },
@@ -82,6 +89,7 @@ export async function shareBecauseOfAbsence(
       employerId: input.employerId,
       reason: 'ABSENCE',
       connectorId: input.connectorId,
+      userId: input.userId ?? null,
       causedByEventId: input.eventId,
     },
   });

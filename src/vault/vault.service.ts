@@ -2,15 +2,13 @@
 // An absence shares the employee's dossier with the service for good; master data lands in the
 // vault when the employer's vault is active. Events arriving out of order end in the same state.
 import type { CanonicalEvent } from '../canonical/generated/canonical-event';
-import type { DossierSharedEvent } from '../canonical/generated/dossier-shared-event';
 import type { AbsenceEvent } from '../canonical/event-types';
 import { isAbsenceEvent, shortEventType } from '../canonical/event-types';
-import { validateDossierSharedSchema } from '../canonical/schema-registry';
-import { uuidV5 } from '../connector-sdk/helpers/event-id';
 import type { Database } from '../db/prisma-client';
 import { GatewayError, PermanentError } from '../shared/errors';
 import { foldCase, sharesDossier } from './case-fold';
 import { classifyDatabaseError } from './database-errors';
+import { buildDossierSharedEvent } from './dossier-shared-event';
 import * as repo from './vault.repository';
 import type { DossierState, Tx } from './vault.repository';
 
@@ -18,6 +16,8 @@ export type ApplyOutcome = 'applied' | 'duplicate';
 
 export interface ApplyContext {
   correlationId?: string;
+  /** Who entered the event when it did not come from a connector (a manual report in the API). */
+  user?: { id: string };
 }
 
 /** Where a dossier that did not exist yet starts, when this event creates it. */
@@ -28,29 +28,6 @@ function initialPlacement(event: CanonicalEvent, vaultActive: boolean): DossierS
 
 function connectorOf(event: CanonicalEvent): string {
   return event.source.replace(/^\/connectors\//, '');
-}
-
-function dossierSharedEvent(event: CanonicalEvent, dossierId: string): DossierSharedEvent {
-  const shared: DossierSharedEvent = {
-    specversion: '1.0',
-    id: uuidV5(`dossier.shared|absence|${dossierId}`),
-    source: '/vault',
-    type: 'nl.datakluis.dossier.shared',
-    time: new Date().toISOString(),
-    subject: dossierId,
-    dataschema: 'https://schemas.datakluis.nl/canonical/dossier-shared/v1',
-    datacontenttype: 'application/json',
-    employerid: event.employerid,
-    data: {
-      dossierId,
-      reason: 'absence',
-      connectorId: connectorOf(event),
-      causedByEventId: event.id,
-    },
-  };
-  if (!validateDossierSharedSchema(shared))
-    throw new Error('dossier.shared event does not match its schema');
-  return shared;
 }
 
 export class VaultService {
@@ -79,8 +56,9 @@ export class VaultService {
         const audit: repo.AuditBase = {
           employerId: event.employerid,
           dossierId: dossier.id,
-          actorType: 'connector',
-          actorId: connectorOf(event),
+          ...(context.user === undefined
+            ? { actorType: 'connector' as const, actorId: connectorOf(event) }
+            : { actorType: 'user' as const, actorId: context.user.id }),
           eventId: event.id,
           ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
         };
@@ -114,6 +92,7 @@ export class VaultService {
         employerId: event.employerid,
         connectorId,
         eventId: event.id,
+        ...(audit.actorType === 'user' ? { userId: audit.actorId } : {}),
       });
       await repo.appendAudit(tx, {
         ...audit,
@@ -121,7 +100,13 @@ export class VaultService {
         reason: 'absence',
         details: { previousState: created ? 'NEW' : dossier.vault_state },
       });
-      const shared = dossierSharedEvent(event, dossier.id);
+      const shared = buildDossierSharedEvent({
+        employerId: event.employerid,
+        dossierId: dossier.id,
+        reason: 'absence',
+        connectorId,
+        causedBy: event.id,
+      });
       await repo.enqueueOutbox(tx, {
         id: shared.id,
         exchange: 'vault',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { parseFaults, withFaults } from '../../../src/app/fault-injection';
+import { mailSendFault, parseFaults, withFaults } from '../../../src/app/fault-injection';
 import type { EventHandler } from '../../../src/messaging/vault-consumer';
 import { createLogger } from '../../../src/shared/logger';
 import { fixtureEvents } from '../../helpers/fixture-events';
@@ -19,8 +19,26 @@ describe('fault injection settings (DATAKLUIS_FAULTS)', () => {
     });
   });
 
+  it('reads the mail worker crash point too, which leaves the consumer alone', () => {
+    expect(parseFaults('crash-after-mail-send:1')).to.deep.equal({
+      point: 'crash-after-mail-send',
+      at: 1,
+    });
+    const handler: EventHandler = { apply: () => Promise.resolve('applied') };
+    const quiet = createLogger({ console: false });
+    expect(withFaults(handler, 'crash-after-mail-send:1', quiet)).to.equal(handler);
+    expect(mailSendFault('crash-after-commit:1', quiet)).to.equal(undefined);
+    expect(mailSendFault(undefined, quiet)).to.equal(undefined);
+  });
+
   it('refuses anything else at start, instead of running without the fault the test expects', () => {
-    for (const text of ['crash', 'crash-after-commit:0', 'crash-after-commit:x', 'explode:1'])
+    for (const text of [
+      'crash',
+      'crash-after-commit:0',
+      'crash-after-commit:x',
+      'explode:1',
+      'crash-after-mail-send',
+    ])
       expect(() => parseFaults(text), text).to.throw(/DATAKLUIS_FAULTS/);
   });
 });
@@ -77,5 +95,18 @@ describe('fault injection crash points', () => {
     expect(await first).to.equal('crashed');
     expect(crashed).to.equal(1);
     expect(commits).to.deep.equal([]);
+  });
+
+  it('crash-after-mail-send:N fires after the N-th successful send, once', () => {
+    let crashed = 0;
+    const afterSend = mailSendFault('crash-after-mail-send:2', quiet, () => {
+      crashed += 1;
+      throw new Error('crashed');
+    })!;
+    afterSend();
+    expect(crashed).to.equal(0);
+    expect(() => afterSend()).to.throw('crashed');
+    afterSend();
+    expect(crashed).to.equal(1);
   });
 });

@@ -14,6 +14,29 @@ describe('configuration', () => {
     expect(config.amqpUrl).to.equal('amqp://guest:guest@127.0.0.1:5672');
   });
 
+  it('sends no e-mail unless SMTP_URL is set, and checks the mail settings', () => {
+    expect(parseEnv({})).to.include({
+      smtpUrl: '',
+      mailFrom: 'Datakluis <no-reply@datakluis.local>',
+      mailRetryBaseMs: 30000,
+      mailMaxAttempts: 10,
+      mailSendingLeaseMs: 600000,
+    });
+    expect(parseEnv({ SMTP_URL: 'smtp://u:p@mail.example.nl:587' }).smtpUrl).to.equal(
+      'smtp://u:p@mail.example.nl:587',
+    );
+    try {
+      parseEnv({
+        SMTP_URL: 'http://mail.example.nl',
+        MAIL_FROM: 'two@example.nl, addresses@example.nl',
+        MAIL_SENDING_LEASE_MS: '5',
+      });
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect((error as ConfigError).problems).to.have.length(3);
+    }
+  });
+
   it('lists every problem at once', () => {
     try {
       parseEnv({
@@ -27,6 +50,20 @@ describe('configuration', () => {
     } catch (error) {
       expect(error).to.be.instanceOf(ConfigError);
       expect((error as ConfigError).problems).to.have.length(4);
+    }
+  });
+
+  it('runs the nightly processing at 02:00 by default, and checks NIGHTLY_AT and NIGHTLY_ENABLED', () => {
+    expect(parseEnv({})).to.include({ nightlyAt: '02:00', nightlyEnabled: true });
+    expect(parseEnv({ NIGHTLY_AT: '23:45', NIGHTLY_ENABLED: 'false' })).to.include({
+      nightlyAt: '23:45',
+      nightlyEnabled: false,
+    });
+    try {
+      parseEnv({ NIGHTLY_AT: '24:00', NIGHTLY_ENABLED: 'yes' });
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect((error as ConfigError).problems).to.have.length(2);
     }
   });
 

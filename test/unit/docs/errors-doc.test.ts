@@ -9,6 +9,7 @@ import {
   ADAPTER_REJECTION_REASONS,
   ADAPTER_WARNING_CODES,
 } from '../../../src/connector-sdk/reasons';
+import { API_PROBLEMS } from '../../../src/api/api-problems';
 import { INGRESS_PROBLEMS } from '../../../src/ingress/outcome-to-problem';
 import { OUTBOX_CAUSES } from '../../../src/messaging/durable-delivery';
 
@@ -45,6 +46,7 @@ describe('docs/ERRORS.md', () => {
     ...ADAPTER_WARNING_CODES,
     ...RUNTIME_REJECTION_REASONS,
     ...Object.keys(INGRESS_PROBLEMS),
+    ...Object.keys(API_PROBLEMS),
     ...thrownCodes(),
     ...Object.values(OUTBOX_CAUSES),
     ...OTHER_CODES,

@@ -1,4 +1,4 @@
-// RFC 9457 problem details. Every error the ingress sends is one of these, with a stable `code` a
+// RFC 9457 problem details. Every error the ingress and the vault API send is one of these, with a stable `code` a
 // sender can match on and, where it applies, the paths into the message that are wrong. Values from
 // the message are never echoed.
 import type { Response } from 'express';

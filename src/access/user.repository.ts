@@ -1,0 +1,133 @@
+// Users of the vault API and their roles: the only module that stores them.
+import { randomUUID } from 'node:crypto';
+
+import type { Database } from '../db/prisma-client';
+import type { Principal, UserKind, VaultRole } from './principal';
+
+export interface NewUser {
+  kind: UserKind;
+  login: string;
+  displayName: string;
+  employerId?: string;
+  servedEmployers?: string[];
+  vaultRole?: VaultRole;
+  supportElevated?: boolean;
+  externalSubject?: string;
+}
+
+export interface UserRow {
+  id: string;
+  kind: UserKind;
+  login: string;
+  displayName: string;
+  employerId: string | null;
+  vaultRole: VaultRole;
+  supportElevated: boolean;
+  servedEmployers: string[];
+  disabledAt: Date | null;
+}
+
+const USER_SELECT = {
+  id: true,
+  kind: true,
+  login: true,
+  displayName: true,
+  employerId: true,
+  vaultRole: true,
+  supportElevated: true,
+  disabledAt: true,
+  scopes: { select: { employerId: true }, orderBy: { employerId: 'asc' } },
+} as const;
+
+type SelectedUser = {
+  id: string;
+  kind: UserKind;
+  login: string;
+  displayName: string;
+  employerId: string | null;
+  vaultRole: VaultRole;
+  supportElevated: boolean;
+  disabledAt: Date | null;
+  scopes: { employerId: string }[];
+};
+
+const toRow = (user: SelectedUser): UserRow => ({
+  id: user.id,
+  kind: user.kind,
+  login: user.login,
+  displayName: user.displayName,
+  employerId: user.employerId,
+  vaultRole: user.vaultRole,
+  supportElevated: user.supportElevated,
+  servedEmployers: user.scopes.map((scope) => scope.employerId),
+  disabledAt: user.disabledAt,
+});
+
+export function principalOf(user: UserRow): Principal {
+  return {
+    userId: user.id,
+    kind: user.kind,
+    employerId: user.employerId,
+    vaultRole: user.vaultRole,
+    servedEmployers: user.servedEmployers,
+    supportElevated: user.supportElevated,
+  };
+}
+
+export class UserRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Creates a user; the database refuses combinations that make no sense (see the migration). */
+  async create(input: NewUser): Promise<UserRow> {
+    const id = randomUUID();
+    const user = await this.db.user.create({
+      data: {
+        id,
+        kind: input.kind,
+        login: input.login,
+        displayName: input.displayName,
+        employerId: input.employerId ?? null,
+        vaultRole: input.vaultRole ?? 'NONE',
+        supportElevated: input.supportElevated ?? false,
+        externalSubject: input.externalSubject ?? null,
+        scopes: {
+          create: (input.servedEmployers ?? []).map((employerId) => ({ employerId })),
+        },
+      },
+      select: USER_SELECT,
+    });
+    return toRow(user);
+  }
+
+  async findById(id: string): Promise<UserRow | null> {
+    const user = await this.db.user.findUnique({ where: { id }, select: USER_SELECT });
+    return user === null ? null : toRow(user);
+  }
+
+  async findByLogin(login: string): Promise<UserRow | null> {
+    const user = await this.db.user.findUnique({ where: { login }, select: USER_SELECT });
+    return user === null ? null : toRow(user);
+  }
+
+  async list(filter: { employerId?: string } = {}): Promise<UserRow[]> {
+    const users = await this.db.user.findMany({
+      where:
+        filter.employerId === undefined
+          ? {}
+          : {
+              OR: [
+                { employerId: filter.employerId },
+                { scopes: { some: { employerId: filter.employerId } } },
+              ],
+            },
+      orderBy: { login: 'asc' },
+      select: USER_SELECT,
+    });
+    return users.map(toRow);
+  }
+
+  /** A disabled user's tokens stop working at once; the user stays for the audit trail. */
+  async disable(id: string): Promise<void> {
+    await this.db.user.update({ where: { id }, data: { disabledAt: new Date() } });
+  }
+}

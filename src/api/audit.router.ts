@@ -1,0 +1,51 @@
+// The audit trail, per employer (vault admins, support staff) and per dossier (whoever sees it).
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+
+import type { AuditFilter } from '../vault/audit-query.service';
+import { principalOf } from './authenticate.middleware';
+import { employerParam, QueryReader, uuidParam } from './request-input';
+import type { VaultApiDeps } from './vault-api.deps';
+
+function auditFilter(req: Request, dossierId: string | undefined): AuditFilter {
+  const query = new QueryReader(req);
+  const limit = query.integer('limit', 1, 200, 50);
+  const before = query.rowId('before');
+  const action = query.string('action', 64);
+  const from = query.instant('from');
+  const to = query.instant('to');
+  query.done();
+  return {
+    limit,
+    ...(dossierId === undefined ? {} : { dossierId }),
+    ...(before === undefined ? {} : { before }),
+    ...(action === undefined ? {} : { action }),
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+  };
+}
+
+export function createAuditRouter(deps: VaultApiDeps): Router {
+  const router = Router();
+  const answer = async (req: Request, res: Response, dossierId: string | undefined) => {
+    const page = await deps.audit.list(
+      principalOf(res),
+      employerParam(req),
+      auditFilter(req, dossierId),
+    );
+    res.json(page);
+  };
+
+  router.get('/v1/employers/:employerId/audit', async (req, res) => {
+    const query = new QueryReader(req);
+    const dossierId = query.uuid('dossierId');
+    query.done();
+    await answer(req, res, dossierId);
+  });
+
+  router.get('/v1/employers/:employerId/dossiers/:dossierId/audit', async (req, res) => {
+    await answer(req, res, uuidParam(req, 'dossierId'));
+  });
+
+  return router;
+}

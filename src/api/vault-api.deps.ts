@@ -1,0 +1,26 @@
+import type { Authenticator } from '../access/authenticator';
+import type { Logger } from '../shared/logger';
+import type { AgreementService } from '../vault/agreement.service';
+import type { AuditQueries } from '../vault/audit-query.service';
+import type { DossierQueries } from '../vault/dossier-query.repository';
+import type { SharingService } from '../vault/sharing.service';
+import type { VaultAdminService } from '../vault/vault-admin.service';
+
+export interface Readiness {
+  ready: boolean;
+  reason?: string;
+}
+
+/** Everything the vault API needs, built in src/app (tests build their own). */
+export interface VaultApiDeps {
+  logger: Logger;
+  authenticator: Authenticator;
+  agreements: AgreementService;
+  admin: VaultAdminService;
+  dossiers: DossierQueries;
+  sharing: SharingService;
+  audit: AuditQueries;
+  /** The display name of a user, for the agreement confirmation e-mail. */
+  displayNameOf: (userId: string) => Promise<string>;
+  isReady: () => Promise<Readiness>;
+}

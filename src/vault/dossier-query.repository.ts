@@ -1,0 +1,196 @@
+// Reading dossiers for a user. Every function takes the viewer and applies the visibility policy
+// inside the query; there is no way to read a dossier for a user without it.
+import type { Principal } from '../access/principal';
+import type { Database } from '../db/prisma-client';
+import type { Prisma } from '../generated/prisma/client';
+import { visibleDossiers } from './visibility';
+
+export interface DossierSummary {
+  id: string;
+  externalId: string;
+  initials: string | null;
+  givenName: string | null;
+  familyNamePrefix: string | null;
+  familyName: string | null;
+  vaultState: 'IN_VAULT' | 'OUTSIDE_VAULT' | 'SHARED';
+  sharedBecauseOfAbsence: boolean;
+  sharedAt: string | null;
+}
+
+export interface DossierDetail extends DossierSummary {
+  bsn: string | null;
+  birthDate: string | null;
+  email: string | null;
+  shares: {
+    id: string;
+    reason: 'ABSENCE' | 'MANUAL';
+    purpose: string | null;
+    connectorId: string | null;
+    userId: string | null;
+    createdAt: string;
+    endedAt: string | null;
+  }[];
+  cases: {
+    id: string;
+    connectorId: string;
+    sourceCaseId: string;
+    status: 'OPEN' | 'RECOVERED' | 'WITHDRAWN';
+    startDate: string | null;
+    expectedReturnDate: string | null;
+    recoveryDate: string | null;
+    incapacity: { from: string; percentage: number }[];
+  }[];
+}
+
+export interface DossierFilter {
+  /** An employee number (exact) or part of a name (case-insensitive). */
+  search?: string;
+  vaultState?: DossierSummary['vaultState'];
+  limit: number;
+  /** The last id of the previous page. */
+  after?: string;
+}
+
+const SUMMARY_SELECT = {
+  id: true,
+  externalId: true,
+  initials: true,
+  givenName: true,
+  familyNamePrefix: true,
+  familyName: true,
+  vaultState: true,
+  absenceShared: true,
+  sharedAt: true,
+} as const;
+
+type SummaryRow = Prisma.DossierGetPayload<{ select: typeof SUMMARY_SELECT }>;
+
+const isoDay = (value: Date | null): string | null =>
+  value === null ? null : value.toISOString().slice(0, 10);
+
+function toSummary(row: SummaryRow): DossierSummary {
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    initials: row.initials,
+    givenName: row.givenName,
+    familyNamePrefix: row.familyNamePrefix,
+    familyName: row.familyName,
+    vaultState: row.vaultState,
+    sharedBecauseOfAbsence: row.absenceShared,
+    sharedAt: row.sharedAt?.toISOString() ?? null,
+  };
+}
+
+function searchFilter(search: string | undefined): Prisma.DossierWhereInput {
+  if (search === undefined || search === '') return {};
+  return {
+    OR: [
+      { externalId: search },
+      { familyName: { contains: search, mode: 'insensitive' } },
+      { givenName: { contains: search, mode: 'insensitive' } },
+    ],
+  };
+}
+
+export class DossierQueries {
+  constructor(private readonly db: Database) {}
+
+  /** One page of the dossiers the viewer may see, and how many match in all. */
+  async list(
+    viewer: Principal,
+    employerId: string,
+    filter: DossierFilter,
+  ): Promise<{ items: DossierSummary[]; total: number; nextAfter: string | null }> {
+    const visible = visibleDossiers(viewer, employerId);
+    if (visible === null) return { items: [], total: 0, nextAfter: null };
+    const where: Prisma.DossierWhereInput = {
+      AND: [
+        visible,
+        searchFilter(filter.search),
+        filter.vaultState === undefined ? {} : { vaultState: filter.vaultState },
+      ],
+    };
+    const [rows, total] = await Promise.all([
+      this.db.dossier.findMany({
+        where: filter.after === undefined ? where : { AND: [where, { id: { gt: filter.after } }] },
+        orderBy: { id: 'asc' },
+        take: filter.limit + 1,
+        select: SUMMARY_SELECT,
+      }),
+      this.db.dossier.count({ where }),
+    ]);
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toSummary),
+      total,
+      nextAfter: rows.length > filter.limit && last !== undefined ? last.id : null,
+    };
+  }
+
+  /** How many dossiers the viewer may see (per vault state, where they may see that state). */
+  async count(viewer: Principal, employerId: string): Promise<Record<string, number>> {
+    const visible = visibleDossiers(viewer, employerId);
+    if (visible === null) return {};
+    const groups = await this.db.dossier.groupBy({
+      by: ['vaultState'],
+      where: visible,
+      _count: { _all: true },
+    });
+    return Object.fromEntries(groups.map((group) => [group.vaultState, group._count._all]));
+  }
+
+  /** One dossier with its shares and cases, or null when it does not exist for this viewer. */
+  async get(
+    viewer: Principal,
+    employerId: string,
+    dossierId: string,
+  ): Promise<DossierDetail | null> {
+    const visible = visibleDossiers(viewer, employerId);
+    if (visible === null) return null;
+    const row = await this.db.dossier.findFirst({
+      where: { AND: [visible, { id: dossierId }] },
+      select: {
+        ...SUMMARY_SELECT,
+        bsn: true,
+        birthDate: true,
+        email: true,
+        shares: { orderBy: { createdAt: 'asc' } },
+        cases: {
+          orderBy: { createdAt: 'asc' },
+          include: { steps: { orderBy: { fromDate: 'asc' } } },
+        },
+      },
+    });
+    if (row === null) return null;
+    return {
+      ...toSummary(row),
+      bsn: row.bsn,
+      birthDate: isoDay(row.birthDate),
+      email: row.email,
+      shares: row.shares.map((share) => ({
+        id: share.id,
+        reason: share.reason,
+        purpose: share.purpose,
+        connectorId: share.connectorId,
+        userId: share.userId,
+        createdAt: share.createdAt.toISOString(),
+        endedAt: share.endedAt?.toISOString() ?? null,
+      })),
+      cases: row.cases.map((absenceCase) => ({
+        id: absenceCase.id,
+        connectorId: absenceCase.connectorId,
+        sourceCaseId: absenceCase.sourceCaseId,
+        status: absenceCase.status,
+        startDate: isoDay(absenceCase.startDate),
+        expectedReturnDate: isoDay(absenceCase.expectedReturnDate),
+        recoveryDate: isoDay(absenceCase.recoveryDate),
+        incapacity: absenceCase.steps.map((step) => ({
+          from: isoDay(step.fromDate) ?? '',
+          percentage: step.percentage.toNumber(),
+        })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,89 @@
+// Who may see inside an employer's vault. Only a vault admin of the employer changes it, only for
+// colleagues of that employer, and never so that no admin is left. Changes of one employer are
+// serialised on the employer row, so two admins demoting each other at once cannot both succeed.
+import type { Principal, VaultRole } from '../access/principal';
+import { isVaultAdmin, worksFor } from '../access/principal';
+import type { Database } from '../db/prisma-client';
+import { appendAudit } from './vault.repository';
+import { notFound, VaultRefusal } from './vault-refusal';
+
+export interface Colleague {
+  id: string;
+  login: string;
+  displayName: string;
+  vaultRole: VaultRole;
+  disabled: boolean;
+}
+
+export class VaultAdminService {
+  constructor(private readonly db: Database) {}
+
+  /** The employer's users and their place in the vault (vault admins only). */
+  async colleagues(admin: Principal, employerId: string): Promise<Colleague[]> {
+    this.requireAdmin(admin, employerId);
+    const users = await this.db.user.findMany({
+      where: { employerId, kind: 'EMPLOYER_USER' },
+      orderBy: { login: 'asc' },
+      select: { id: true, login: true, displayName: true, vaultRole: true, disabledAt: true },
+    });
+    return users.map((user) => ({
+      id: user.id,
+      login: user.login,
+      displayName: user.displayName,
+      vaultRole: user.vaultRole,
+      disabled: user.disabledAt !== null,
+    }));
+  }
+
+  /**
+   * Grants (ACCESS), revokes (NONE), promotes (ADMIN) or demotes a colleague. Returns whether
+   * anything changed; an unchanged role writes no audit entry.
+   */
+  async setVaultRole(
+    admin: Principal,
+    employerId: string,
+    targetUserId: string,
+    role: VaultRole,
+    context: { correlationId?: string } = {},
+  ): Promise<{ userId: string; vaultRole: VaultRole; changed: boolean }> {
+    this.requireAdmin(admin, employerId);
+    return this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM employers WHERE id = ${employerId} FOR UPDATE`;
+      const target = await tx.user.findFirst({
+        where: { id: targetUserId, employerId, kind: 'EMPLOYER_USER', disabledAt: null },
+        select: { id: true, vaultRole: true },
+      });
+      if (target === null) throw notFound();
+      if (target.vaultRole === role) return { userId: target.id, vaultRole: role, changed: false };
+      if (target.vaultRole === 'ADMIN') {
+        const admins = await tx.user.count({
+          where: { employerId, kind: 'EMPLOYER_USER', vaultRole: 'ADMIN', disabledAt: null },
+        });
+        if (admins <= 1)
+          throw new VaultRefusal(
+            'LAST_VAULT_ADMIN',
+            'This is the last vault admin of the employer; make a colleague vault admin first.',
+          );
+      }
+      await tx.user.update({ where: { id: target.id }, data: { vaultRole: role } });
+      await appendAudit(tx, {
+        employerId,
+        actorType: 'user',
+        actorId: admin.userId,
+        action: 'vault-role.changed',
+        ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
+        details: { userId: target.id, from: target.vaultRole, to: role },
+      });
+      return { userId: target.id, vaultRole: role, changed: true };
+    });
+  }
+
+  private requireAdmin(user: Principal, employerId: string): void {
+    if (!worksFor(user, employerId)) throw notFound();
+    if (!isVaultAdmin(user, employerId))
+      throw new VaultRefusal(
+        'VAULT_ADMIN_REQUIRED',
+        'Only a vault admin of this employer manages vault access.',
+      );
+  }
+}
