@@ -61,6 +61,9 @@ const UNREACHABLE = new Set([
 const DRIVER_CONNECTION_MESSAGE =
   /^(Client has encountered a connection error|Client was closed and is not queryable|Connection terminated|timeout exceeded when trying to connect)/;
 
+/** The pg client gave up waiting for an answer (its query_timeout): the database hangs or is slow. */
+const DRIVER_TIMEOUT_MESSAGE = /^Query read timeout/;
+
 function messagesOf(error: unknown): string[] {
   const messages: string[] = [];
   let current: unknown = error;
@@ -110,6 +113,10 @@ export function classifyDatabaseError(error: unknown): TransientError | Permanen
   const codes = codesOf(error);
   if (messagesOf(error).some((message) => DRIVER_CONNECTION_MESSAGE.test(message)))
     return new TransientError('DATABASE_UNAVAILABLE', 'the connection to the database was lost', {
+      cause: error,
+    });
+  if (messagesOf(error).some((message) => DRIVER_TIMEOUT_MESSAGE.test(message)))
+    return new TransientError('DATABASE_BUSY', 'the database did not answer in time', {
       cause: error,
     });
   const name = error instanceof Error ? error.name : '';

@@ -57,6 +57,17 @@ describe('database error classification', () => {
     }
   });
 
+  it("the pg client's own query timeout (a hanging answer, no code) is DATABASE_BUSY, not a bug", () => {
+    for (const error of [
+      new Error('Query read timeout'),
+      new Error('wrapped', { cause: new Error('Query read timeout') }),
+    ]) {
+      const classified = classifyDatabaseError(error);
+      expect(classified.code).to.equal('DATABASE_BUSY');
+      expect(classified.retryable).to.equal(true);
+    }
+  });
+
   it('data the database refuses is DATABASE_REJECTED, permanent', () => {
     const classified = classifyDatabaseError(
       prismaError({ kind: 'postgres', code: '22P02', originalCode: '22P02' }),
