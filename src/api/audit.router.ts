@@ -1,6 +1,6 @@
 // The audit trail, per employer (vault admins, support staff) and per dossier (whoever sees it).
 import { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 
 import type { AuditFilter } from '../vault/audit-query.service';
 import { principalOf } from './authenticate.middleware';
@@ -27,24 +27,26 @@ function auditFilter(req: Request, dossierId: string | undefined): AuditFilter {
 
 export function createAuditRouter(deps: VaultApiDeps): Router {
   const router = Router();
-  const answer = async (req: Request, res: Response, dossierId: string | undefined) => {
-    const page = await deps.audit.list(
-      principalOf(res),
-      employerParam(req),
-      auditFilter(req, dossierId),
-    );
-    res.json(page);
-  };
-
   router.get('/v1/employers/:employerId/audit', async (req, res) => {
     const query = new QueryReader(req);
     const dossierId = query.uuid('dossierId');
     query.done();
-    await answer(req, res, dossierId);
+    res.json(
+      await deps.audit.list(principalOf(res), employerParam(req), auditFilter(req, dossierId)),
+    );
   });
 
   router.get('/v1/employers/:employerId/dossiers/:dossierId/audit', async (req, res) => {
-    await answer(req, res, uuidParam(req, 'dossierId'));
+    const employerId = employerParam(req);
+    const dossierId = uuidParam(req, 'dossierId');
+    res.json(
+      await deps.audit.forDossier(
+        principalOf(res),
+        employerId,
+        dossierId,
+        auditFilter(req, undefined),
+      ),
+    );
   });
 
   return router;

@@ -9,9 +9,11 @@ import { VaultConsumer } from '../messaging/vault-consumer';
 import type { VaultConsumerOptions } from '../messaging/vault-consumer';
 import type { Logger } from '../shared/logger';
 import { OutboxRepository } from '../vault/outbox.repository';
+import { NIGHTLY_QUERY_TIMEOUT_MS } from '../vault/nightly.service';
 import { VaultService } from '../vault/vault.service';
 import { withFaults } from './fault-injection';
 import { startMailWorker } from './mail-worker';
+import { startNightlyScheduler } from './nightly-scheduler';
 import {
   databaseCheck,
   databaseFor,
@@ -112,9 +114,14 @@ export async function startConsumer(
   }
   relay.start();
   const mail = startMailWorker(config, log, db);
+  // Its own small client: one employer's placement may take far longer than the pool's query limit.
+  const nightlyDb = databaseFor(config, 2, { queryTimeoutMs: NIGHTLY_QUERY_TIMEOUT_MS });
+  const nightly = startNightlyScheduler(config, log, nightlyDb);
   return {
     consumer,
     async stop() {
+      await nightly.stop();
+      await nightlyDb.$disconnect();
       await mail.stop();
       // Finish what is in hand; anything still unacked returns to the queue when the channel closes.
       await consumerConnection.stop();

@@ -32,16 +32,23 @@ export function logicalExchangeName(topology: Topology, exchange: string): strin
 export function databaseFor(
   config: GatewayConfig,
   poolSize: number = config.databasePoolSize,
+  options: { queryTimeoutMs?: number } = {},
 ): Database {
-  return createDatabase({ url: config.databaseUrl, schema: config.databaseSchema, poolSize });
+  return createDatabase({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    poolSize,
+    ...options,
+  });
 }
 
 /** Runs `work` with a small database client and always disconnects it (for one-shot commands). */
 export async function withDatabase<T>(
   config: GatewayConfig,
   work: (db: Database) => Promise<T>,
+  options: { queryTimeoutMs?: number } = {},
 ): Promise<T> {
-  const db = databaseFor(config, 2);
+  const db = databaseFor(config, 2, options);
   try {
     return await work(db);
   } finally {

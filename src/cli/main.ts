@@ -6,6 +6,7 @@ import { runDemo } from './demo/demo.command';
 import { runEmployerCreate } from './employer.command';
 import { runMail } from './mail.command';
 import { runMigrate } from './migrate.command';
+import { runNightly } from './nightly.command';
 import { runServe } from './serve.command';
 import { runUser } from './user.command';
 
@@ -24,6 +25,8 @@ commands:
                                             another token for a user (printed once)
   user list [--employer <id>] | user disable --login <login>
   agreement show|publish                    the processing agreement's versions
+  nightly [--dry-run] [--employer <id>]     the nightly processing now: place employees without absence
+                                            in the vault (--dry-run: only count what would move)
   mail list [--status <status>] [--limit <n>]
                                             the e-mail outbox: id, kind, status, attempts, last error
   mail resolve <id> --sent|--resend         settle an UNCERTAIN or FAILED mail after checking the
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   user: runUser,
   agreement: runAgreement,
   mail: runMail,
+  nightly: runNightly,
   serve: runServe,
   demo: runDemo,
 };

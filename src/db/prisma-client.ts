@@ -12,6 +12,8 @@ export function createDatabase(options: {
   url: string;
   schema: string;
   poolSize: number;
+  /** Client-side limit per query (default 15 s); long batch work (the nightly) asks for more. */
+  queryTimeoutMs?: number;
 }): Database {
   const adapter = new PrismaPg(
     {
@@ -22,7 +24,7 @@ export function createDatabase(options: {
       connectionTimeoutMillis: 5000,
       // The server's statement timeout cannot help when the server does not answer at all (a
       // partition, a failover): the client gives up on its own, and keepalive finds dead sockets.
-      query_timeout: 15000,
+      query_timeout: options.queryTimeoutMs ?? 15000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10000,
     },

@@ -38,6 +38,7 @@ const seesWholeTrail = (user: Principal, employerId: string): boolean =>
 export class AuditQueries {
   constructor(private readonly db: Database) {}
 
+  /** The employer's trail (vault admins, support staff), optionally filtered to one dossier. */
   async list(
     user: Principal,
     employerId: string,
@@ -52,6 +53,31 @@ export class AuditQueries {
         );
       await this.requireVisibleDossier(user, employerId, filter.dossierId);
     }
+    return this.page(employerId, filter);
+  }
+
+  /** One dossier's trail: NOT_FOUND unless the dossier is this employer's and the user may see it. */
+  async forDossier(
+    user: Principal,
+    employerId: string,
+    dossierId: string,
+    filter: Omit<AuditFilter, 'dossierId'>,
+  ): Promise<{ items: AuditView[]; nextBefore: string | null }> {
+    if (!worksFor(user, employerId)) throw notFound();
+    if (seesWholeTrail(user, employerId)) {
+      const exists = await this.db.dossier.findFirst({
+        where: { id: dossierId, employerId },
+        select: { id: true },
+      });
+      if (exists === null) throw notFound();
+    } else await this.requireVisibleDossier(user, employerId, dossierId);
+    return this.page(employerId, { ...filter, dossierId });
+  }
+
+  private async page(
+    employerId: string,
+    filter: AuditFilter,
+  ): Promise<{ items: AuditView[]; nextBefore: string | null }> {
     const where: Prisma.AuditEntryWhereInput = {
       employerId,
       ...(filter.dossierId === undefined ? {} : { dossierId: filter.dossierId }),

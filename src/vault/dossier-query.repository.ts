@@ -1,8 +1,10 @@
 // Reading dossiers for a user. Every function takes the viewer and applies the visibility policy
 // inside the query; there is no way to read a dossier for a user without it.
 import type { Principal } from '../access/principal';
+import { worksFor } from '../access/principal';
 import type { Database } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
+import { notFound } from './vault-refusal';
 import { visibleDossiers } from './visibility';
 
 export interface DossierSummary {
@@ -93,6 +95,15 @@ function searchFilter(search: string | undefined): Prisma.DossierWhereInput {
   };
 }
 
+/**
+ * The policy's filter; NOT_FOUND for an employer the viewer does not work for (as if it did not
+ * exist), null for a viewer who works for it but may see no dossiers (support staff: an empty list).
+ */
+function visibleTo(viewer: Principal, employerId: string): Prisma.DossierWhereInput | null {
+  if (!worksFor(viewer, employerId)) throw notFound();
+  return visibleDossiers(viewer, employerId);
+}
+
 export class DossierQueries {
   constructor(private readonly db: Database) {}
 
@@ -102,7 +113,7 @@ export class DossierQueries {
     employerId: string,
     filter: DossierFilter,
   ): Promise<{ items: DossierSummary[]; total: number; nextAfter: string | null }> {
-    const visible = visibleDossiers(viewer, employerId);
+    const visible = visibleTo(viewer, employerId);
     if (visible === null) return { items: [], total: 0, nextAfter: null };
     const where: Prisma.DossierWhereInput = {
       AND: [
@@ -131,7 +142,7 @@ export class DossierQueries {
 
   /** How many dossiers the viewer may see (per vault state, where they may see that state). */
   async count(viewer: Principal, employerId: string): Promise<Record<string, number>> {
-    const visible = visibleDossiers(viewer, employerId);
+    const visible = visibleTo(viewer, employerId);
     if (visible === null) return {};
     const groups = await this.db.dossier.groupBy({
       by: ['vaultState'],

@@ -9,6 +9,7 @@ import { GatewayError, PermanentError } from '../shared/errors';
 import { foldCase, sharesDossier } from './case-fold';
 import { classifyDatabaseError } from './database-errors';
 import { buildDossierSharedEvent } from './dossier-shared-event';
+import * as placement from './placement.repository';
 import * as repo from './vault.repository';
 import type { DossierState, Tx } from './vault.repository';
 
@@ -153,6 +154,17 @@ export class VaultService {
     audit: repo.AuditBase,
   ): Promise<void> {
     const time = new Date(event.time);
+    // Data arriving for an employee outside an active vault puts the dossier in it at once, by the
+    // nightly's rule (no absence, no running manual share), even when this copy is stale.
+    if (
+      dossier.vault_state === 'OUTSIDE_VAULT' &&
+      (await placement.placeIfEligible(tx, dossier.id))
+    )
+      await repo.appendAudit(tx, {
+        ...audit,
+        action: 'dossier.placed',
+        details: { previousState: 'OUTSIDE_VAULT' },
+      });
     // An older copy of the master data never overwrites a newer one.
     if (dossier.master_data_time !== null && dossier.master_data_time > time) return;
     await repo.updateMasterData(tx, dossier.id, event.data.employee, time);
