@@ -7,6 +7,8 @@
 import type { Database } from '../db/prisma-client';
 import type { Logger } from '../shared/logger';
 import { errorFields } from '../shared/logger';
+import { PeriodicPass } from '../shared/periodic-pass';
+import type { PassResult } from '../shared/periodic-pass';
 import { classifySmtpError, retryDelayMs } from './classify-smtp-error';
 import type { ClaimedMail } from './mail-outbox.repository';
 import {
@@ -41,15 +43,16 @@ export function messageIdOf(mailId: string): string {
 }
 
 export class MailDeliveryWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  /** After a failed pass (the database away) the worker waits, doubling up to 30 s. */
-  private failures = 0;
-  private resumeAt = 0;
+  private readonly loop: PeriodicPass;
 
-  constructor(private readonly options: MailDeliveryOptions) {}
+  constructor(private readonly options: MailDeliveryOptions) {
+    this.loop = new PeriodicPass({
+      intervalMs: options.pollIntervalMs,
+      pass: () => this.pass(),
+      logger: options.logger,
+      failureMessage: 'mail delivery pass failed; trying again later',
+    });
+  }
 
   start(): void {
     if (this.options.transport === null) {
@@ -58,58 +61,22 @@ export class MailDeliveryWorker {
       );
       return;
     }
-    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
-    this.timer.unref();
+    this.loop.start();
     this.kick();
   }
 
   /** Stops polling and waits for the mail in hand, at most `deadlineMs`. */
   async stop(deadlineMs = 10_000): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    this.stopped = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.running ?? Promise.resolve(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, deadlineMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await this.loop.stop(deadlineMs);
   }
 
   /** Asks for a delivery pass now (e.g. right after a transaction that enqueued a mail). */
   kick(): void {
-    if (this.stopped || this.options.transport === null || Date.now() < this.resumeAt) return;
-    if (this.running !== null) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .then(() => {
-        this.failures = 0;
-        this.resumeAt = 0;
-      })
-      .catch((error: unknown) => {
-        this.failures += 1;
-        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
-        this.resumeAt = Date.now() + delayMs;
-        this.again = false;
-        this.options.logger.warn('mail delivery pass failed; trying again later', {
-          ...errorFields(error),
-          nextTryMs: delayMs,
-        });
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (this.options.transport === null) return;
+    this.loop.kick();
   }
 
-  private async pass(): Promise<void> {
+  private async pass(): Promise<PassResult> {
     const { db, logger, sendingLeaseMs } = this.options;
     for (const stale of await expireStaleSending(db, sendingLeaseMs))
       logger.warn('mail left SENDING by a stopped worker is UNCERTAIN: an operator resolves it', {
@@ -120,12 +87,12 @@ export class MailDeliveryWorker {
       });
     const batch = this.options.batchSize ?? 10;
     for (let handled = 0; handled < batch; handled += 1) {
-      if (this.stopped) return;
+      if (this.loop.isStopped) return 'done';
       const mail = await claimDue(db);
-      if (mail === null) return;
+      if (mail === null) return 'done';
       await this.deliver(mail);
     }
-    this.again = true;
+    return 'more';
   }
 
   private async deliver(mail: ClaimedMail): Promise<void> {

@@ -4,8 +4,9 @@
 // deduplicate. Messages with the same order key (one employee) go out one after the other, oldest
 // first; a failure stops that key's line for this pass, so a later message never overtakes it.
 import type { Logger } from '../shared/logger';
-import { errorFields } from '../shared/logger';
 import type { OutboxMessage } from '../shared/outgoing-message';
+import { PeriodicPass } from '../shared/periodic-pass';
+import type { PassResult } from '../shared/periodic-pass';
 import type { EventPublisher } from './publisher';
 
 export type RelayMessage = OutboxMessage;
@@ -26,13 +27,7 @@ export interface OutboxSource {
 const BATCH = 200;
 
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  /** After a failed pass (the database away) the relay waits, doubling up to 30 s. */
-  private failures = 0;
-  private resumeAt = 0;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly options: {
@@ -46,61 +41,31 @@ export class OutboxRelay {
        */
       passBudgetMs?: number;
     },
-  ) {}
+  ) {
+    this.loop = new PeriodicPass({
+      intervalMs: options.intervalMs,
+      pass: () => this.pass(),
+      logger: options.logger,
+      failureMessage: 'outbox relay pass failed; trying again later',
+    });
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.options.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   /** Stops the timer and waits for a pass under way, at most `deadlineMs` (it is safe to cut). */
   async stop(deadlineMs = 5_000): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    this.stopped = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.running ?? Promise.resolve(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, deadlineMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await this.loop.stop(deadlineMs);
   }
 
   /** Asks for a relay pass now. */
   kick(): void {
-    if (this.stopped || Date.now() < this.resumeAt) return;
-    if (this.running !== null) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .then(() => {
-        this.failures = 0;
-        this.resumeAt = 0;
-      })
-      .catch((error: unknown) => {
-        this.failures += 1;
-        const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 6));
-        this.resumeAt = Date.now() + delayMs;
-        this.again = false;
-        this.options.logger.warn('outbox relay pass failed; trying again later', {
-          ...errorFields(error),
-          nextTryMs: delayMs,
-        });
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
-  private async pass(): Promise<void> {
-    if (!this.options.publisher.ready) return;
+  private async pass(): Promise<PassResult> {
+    if (!this.options.publisher.ready) return 'done';
     let result = { published: [] as string[], refused: 0 };
     const seen = await this.options.source.relayBatch(BATCH, async (messages) => {
       result = await this.publishInOrder(messages);
@@ -115,7 +80,8 @@ export class OutboxRelay {
       });
     // More may wait (a full batch, or one cut short by the time budget): go on at once. After a
     // refusal the next tick tries again.
-    else if (seen === BATCH || published.length < seen) this.again = true;
+    else if (seen === BATCH || published.length < seen) return 'more';
+    return 'done';
   }
 
   /**

@@ -58,7 +58,7 @@ describe('agreement acceptance to confirmation e-mail (API, outbox, worker, SMTP
         body: { version, representative: { name: 'Joost van den Berg', email: address } },
       });
     expect((await accept()).status).to.equal(201);
-    await waitUntil(async () => smtp.recipients.includes(address), 15_000);
+    await waitUntil(() => Promise.resolve(smtp.recipients.includes(address)), 15_000);
     // Accepting again, and a few more worker passes, must not send it a second time.
     expect((await accept()).status).to.equal(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
