@@ -43,6 +43,11 @@ const REFUSALS: Record<VaultRefusalCode, ProblemTemplate> = {
     title: 'No manual share',
     detail: 'This dossier has no manual share to end.',
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    title: 'Idempotency-Key used for another request',
+    detail: 'This Idempotency-Key was used before with a different body; use a new key.',
+  },
   VALIDATION_FAILED: {
     status: 400,
     title: 'Invalid request',

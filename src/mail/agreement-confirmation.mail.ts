@@ -9,9 +9,17 @@ export interface AgreementConfirmationInput {
   acceptedAt: Date;
   /** The legal representative, who receives the mail. */
   representativeName: string;
-  /** Display name of the user who accepted (the first vault admin). */
+  /** Display name of the user who accepted. */
   acceptedBy: string;
+  /**
+   * The employer's first acceptance (it activated the vault and made the acceptor its first vault
+   * admin); false for a new version accepted while the vault was already active.
+   */
+  firstAcceptance: boolean;
 }
+
+/** `text.` without doubling a full stop the text already ends with (`Acme B.V.`). */
+const sentence = (text: string): string => (text.endsWith('.') ? text : `${text}.`);
 
 /** Names come from users: one line each, no control characters. */
 function oneLine(text: string): string {
@@ -43,29 +51,41 @@ export function agreementConfirmationMail(input: AgreementConfirmationInput): {
   text: string;
 } {
   const employer = oneLine(input.employerName);
-  const agreement = `${oneLine(input.agreementTitle)}, versie ${oneLine(input.agreementVersion)}`;
-  const agreementEn = `${oneLine(input.agreementTitle)}, version ${oneLine(input.agreementVersion)}`;
+  const title = oneLine(input.agreementTitle);
+  const version = oneLine(input.agreementVersion);
   const representative = oneLine(input.representativeName);
   const acceptedBy = oneLine(input.acceptedBy);
-  const subject = `Bevestiging: verwerkersovereenkomst geaccepteerd, datakluis actief – ${employer} / Confirmation: processing agreement accepted`;
+  const first = input.firstAcceptance;
+  const subject = first
+    ? `Bevestiging: verwerkersovereenkomst geaccepteerd, datakluis actief – ${employer} / Confirmation: processing agreement accepted`
+    : `Bevestiging: nieuwe versie verwerkersovereenkomst geaccepteerd – ${employer} / Confirmation: new version of the processing agreement accepted`;
   const dutch = [
     `Beste ${representative},`,
     '',
-    `U ontvangt deze e-mail omdat u bij het accepteren van de verwerkersovereenkomst bent opgegeven als rechtsgeldig vertegenwoordiger (tekenbevoegd) van ${employer}.`,
+    `U ontvangt deze e-mail omdat u bij het accepteren van de verwerkersovereenkomst bent opgegeven als rechtsgeldig vertegenwoordiger (tekenbevoegd) van ${sentence(employer)}`,
     '',
-    `Namens ${employer} is de verwerkersovereenkomst geaccepteerd:`,
+    first
+      ? `Namens ${employer} is de verwerkersovereenkomst geaccepteerd:`
+      : `Namens ${employer} is een nieuwe versie van de verwerkersovereenkomst geaccepteerd:`,
     '',
-    `  Overeenkomst:      ${agreement}`,
+    `  Overeenkomst:      ${title}`,
+    `  Versie:            ${version}`,
     `  Geaccepteerd op:   ${amsterdamTime(input.acceptedAt, 'nl-NL')} (Nederlandse tijd)`,
     `  Geaccepteerd door: ${acceptedBy}`,
     '',
-    `Vanaf dat moment is de datakluis van ${employer} actief. Dat betekent:`,
-    '',
-    '- Alle werknemersgegevens worden in de datakluis geplaatst: werknemers zonder verzuim bij de eerstvolgende nachtverwerking, nieuwe werknemers meteen. Alleen uw eigen medewerkers met toegang tot de datakluis kunnen deze gegevens zien; de arbodienst niet.',
-    '- Wordt verzuim gemeld voor een werknemer, dan wordt diens dossier automatisch uit de datakluis gehaald en gedeeld met de arbodienst. Een dossier dat vanwege verzuim is gedeeld, blijft buiten de datakluis.',
-    '- U kunt ook zelf een dossier delen met de arbodienst, bijvoorbeeld om het te bespreken met de casemanager.',
-    `- ${acceptedBy} is de eerste datakluisbeheerder: ziet alle werknemersgegevens en kan collega's toegang geven tot de datakluis of hen ook beheerder maken.`,
-    '- Aan de datakluis zijn geen kosten verbonden.',
+    ...(first
+      ? [
+          `Vanaf dat moment is de datakluis van ${employer} actief. Dat betekent:`,
+          '',
+          '- Alle werknemersgegevens worden in de datakluis geplaatst: werknemers zonder verzuim bij de eerstvolgende nachtverwerking, nieuwe werknemers meteen. Alleen uw eigen medewerkers met toegang tot de datakluis kunnen deze gegevens zien; de arbodienst niet.',
+          '- Wordt verzuim gemeld voor een werknemer, dan wordt diens dossier automatisch uit de datakluis gehaald en gedeeld met de arbodienst. Een dossier dat vanwege verzuim is gedeeld, blijft buiten de datakluis.',
+          '- U kunt ook zelf een dossier delen met de arbodienst, bijvoorbeeld om het te bespreken met de casemanager.',
+          `- ${acceptedBy} is de eerste datakluisbeheerder: ziet alle werknemersgegevens en kan collega's toegang geven tot de datakluis of hen ook beheerder maken.`,
+          '- Aan de datakluis zijn geen kosten verbonden.',
+        ]
+      : [
+          `De datakluis van ${employer} was al actief en blijft dat; wie toegang heeft, verandert niet.`,
+        ]),
     '',
     'Herkent u deze acceptatie niet, neem dan contact op met uw arbodienst.',
     '',
@@ -76,19 +96,28 @@ export function agreementConfirmationMail(input: AgreementConfirmationInput): {
     '',
     `You receive this e-mail because you were named as the legal representative (authorised signatory) of ${employer} when the processing agreement was accepted.`,
     '',
-    `The processing agreement was accepted on behalf of ${employer}:`,
+    first
+      ? `The processing agreement was accepted on behalf of ${employer}:`
+      : `A new version of the processing agreement was accepted on behalf of ${employer}:`,
     '',
-    `  Agreement:   ${agreementEn}`,
+    `  Agreement:   ${title}`,
+    `  Version:     ${version}`,
     `  Accepted on: ${amsterdamTime(input.acceptedAt, 'en-GB')} (Dutch time)`,
     `  Accepted by: ${acceptedBy}`,
     '',
-    `From that moment the data vault (datakluis) of ${employer} is active. This means:`,
-    '',
-    '- All employee data is placed in the data vault: employees without an absence at the next nightly processing, new employees at once. Only your own staff with vault access can see this data; the occupational health service cannot.',
-    "- When an absence is reported for an employee, that employee's dossier automatically leaves the vault and is shared with the occupational health service. A dossier shared because of an absence stays outside the vault.",
-    '- You can also share a dossier with the occupational health service yourself, for example to discuss it with the case manager.',
-    `- ${acceptedBy} is the first vault admin: sees all employee data and can give colleagues access to the vault or make them vault admins too.`,
-    '- There are no costs for the data vault.',
+    ...(first
+      ? [
+          `From that moment the data vault (datakluis) of ${employer} is active. This means:`,
+          '',
+          '- All employee data is placed in the data vault: employees without an absence at the next nightly processing, new employees at once. Only your own staff with vault access can see this data; the occupational health service cannot.',
+          "- When an absence is reported for an employee, that employee's dossier automatically leaves the vault and is shared with the occupational health service. A dossier shared because of an absence stays outside the vault.",
+          '- You can also share a dossier with the occupational health service yourself, for example to discuss it with the case manager.',
+          `- ${acceptedBy} is the first vault admin: sees all employee data and can give colleagues access to the vault or make them vault admins too.`,
+          '- There are no costs for the data vault.',
+        ]
+      : [
+          `The data vault of ${employer} was already active and stays so; who has access does not change.`,
+        ]),
     '',
     'If you do not recognise this acceptance, please contact your occupational health service.',
     '',

@@ -188,6 +188,7 @@ export class AgreementService {
     await this.queueConfirmation(tx, employerId, employer.name, current, input, {
       acceptedAt,
       acceptedBy: context.userDisplayName,
+      firstAcceptance: first,
     });
     return true;
   }
@@ -209,7 +210,7 @@ export class AgreementService {
     employerName: string,
     agreement: { version: number; title: string },
     input: Acceptance,
-    acceptance: { acceptedAt: Date; acceptedBy: string },
+    acceptance: { acceptedAt: Date; acceptedBy: string; firstAcceptance: boolean },
   ): Promise<void> {
     const mail = agreementConfirmationMail({
       employerName,
@@ -218,6 +219,7 @@ export class AgreementService {
       acceptedAt: acceptance.acceptedAt,
       representativeName: input.representativeName.trim(),
       acceptedBy: acceptance.acceptedBy,
+      firstAcceptance: acceptance.firstAcceptance,
     });
     await enqueueMail(tx, {
       employerId,

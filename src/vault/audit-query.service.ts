@@ -46,6 +46,11 @@ export class AuditQueries {
   ): Promise<{ items: AuditView[]; nextBefore: string | null }> {
     if (!worksFor(user, employerId)) throw notFound();
     if (!seesWholeTrail(user, employerId)) {
+      if (filter.dossierId === undefined && user.kind !== 'EMPLOYER_USER')
+        throw new VaultRefusal(
+          'ROLE_NOT_ALLOWED',
+          'Service staff read the audit trail per shared dossier.',
+        );
       if (filter.dossierId === undefined)
         throw new VaultRefusal(
           'VAULT_ADMIN_REQUIRED',

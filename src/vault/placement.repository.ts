@@ -12,9 +12,18 @@ export type EmployerOutcome = 'moved' | 'dry-run' | 'skipped-locked' | 'failed';
 export const NIGHTLY_ACTOR = { actorType: 'system', actorId: 'nightly' } as const;
 
 /**
+ * Absence history, on a dossier row aliased `d`: the dossier was shared because of a sick report,
+ * or a case waits for its report (a change or recovery that arrived first). A case that was only
+ * withdrawn ("reported in error") is no absence. Ending a manual share and the placement rule below
+ * both ask this one question.
+ */
+const HAS_ABSENCE_HISTORY = Prisma.sql`(
+  d.absence_shared
+  OR EXISTS (SELECT 1 FROM absence_cases c WHERE c.dossier_id = d.id AND c.status <> 'WITHDRAWN'))`;
+
+/**
  * The placement rule, on a dossier row aliased `d`: the employer's vault is active, the dossier is
- * outside it, and the employee has no absence (not shared because of one, no case at all, not even
- * recovered or withdrawn) and no manual share that is still running.
+ * outside it, the employee has no absence history and no manual share that is still running.
  *
  * Only OUTSIDE_VAULT moves, never SHARED: a share sets the dossier row to SHARED, and a row changed
  * by a concurrent transaction is re-checked by PostgreSQL against this condition before the update
@@ -24,12 +33,18 @@ export const NIGHTLY_ACTOR = { actorType: 'system', actorId: 'nightly' } as cons
  */
 export const ELIGIBLE_FOR_PLACEMENT = Prisma.sql`
   d.vault_state = 'OUTSIDE_VAULT'
-  AND NOT d.absence_shared
+  AND NOT ${HAS_ABSENCE_HISTORY}
   AND EXISTS (SELECT 1 FROM employers e WHERE e.id = d.employer_id AND e.vault_state = 'ACTIVE')
-  AND NOT EXISTS (SELECT 1 FROM absence_cases c WHERE c.dossier_id = d.id)
   AND NOT EXISTS (
     SELECT 1 FROM dossier_shares s
     WHERE s.dossier_id = d.id AND s.reason = 'MANUAL' AND s.ended_at IS NULL)`;
+
+/** Whether the employee of this dossier has absence history (their dossier stays shared). */
+export async function hasAbsenceHistory(tx: Tx, dossierId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ has: boolean }[]>`
+    SELECT ${HAS_ABSENCE_HISTORY} AS has FROM dossiers d WHERE d.id = ${dossierId}::uuid`;
+  return rows[0]?.has === true;
+}
 
 /**
  * Places one (locked) dossier when the rule allows it; true when it moved. The caller writes the

@@ -10,11 +10,13 @@ import { validateCanonicalEvent } from '../canonical/validate-canonical';
 import { uuidV5 } from '../connector-sdk/helpers/event-id';
 import type { Database } from '../db/prisma-client';
 import { buildDossierSharedEvent } from './dossier-shared-event';
+import { hasAbsenceHistory } from './placement.repository';
 import { appendAudit, enqueueOutbox } from './vault.repository';
 import type { Tx } from './vault.repository';
 import type { VaultService } from './vault.service';
 import { visibleDossiers } from './visibility';
 import { notFound, VaultRefusal } from './vault-refusal';
+import type { RefusalIssue } from './vault-refusal';
 
 /** The connector id of everything entered by hand in the API. */
 export const MANUAL_CONNECTOR = 'manual';
@@ -48,7 +50,10 @@ const auditContext = (context: Context) =>
 function requireEmployerUser(user: Principal, employerId: string): void {
   if (user.kind === 'EMPLOYER_USER' && user.employerId === employerId) return;
   if (user.kind === 'EMPLOYER_USER' || !user.servedEmployers.includes(employerId)) throw notFound();
-  throw new VaultRefusal('ROLE_NOT_ALLOWED', 'Only the employer’s own users share dossiers.');
+  throw new VaultRefusal(
+    'ROLE_NOT_ALLOWED',
+    'Only the employer’s own users share dossiers and report absences.',
+  );
 }
 
 /** Locks the dossier and returns its state, or NOT_FOUND when this user may not see it. */
@@ -90,6 +95,15 @@ export class SharingService {
         select: { id: true },
       });
       if (active !== null) return { shareId: active.id, dossierId, created: false };
+      // Shared for good because of an absence: a manual share would add nothing (and could not end).
+      const absenceShare = dossier.absenceShared
+        ? await tx.dossierShare.findFirst({
+            where: { dossierId, reason: 'ABSENCE' },
+            orderBy: { createdAt: 'asc' },
+            select: { id: true },
+          })
+        : null;
+      if (absenceShare !== null) return { shareId: absenceShare.id, dossierId, created: false };
       const shareId = randomUUID();
       await tx.dossierShare.create({
         data: {
@@ -143,9 +157,8 @@ export class SharingService {
   ): Promise<{ shareId: string; dossierId: string }> {
     requireEmployerUser(user, employerId);
     return this.db.$transaction(async (tx) => {
-      const dossier = await lockVisibleDossier(tx, user, employerId, dossierId);
-      const cases = await tx.absenceCase.count({ where: { dossierId } });
-      if (dossier.absenceShared || cases > 0)
+      await lockVisibleDossier(tx, user, employerId, dossierId);
+      if (await hasAbsenceHistory(tx, dossierId))
         throw new VaultRefusal(
           'DOSSIER_HAS_ABSENCE',
           'This employee has an absence: the dossier stays shared with the service.',
@@ -160,7 +173,7 @@ export class SharingService {
       // Out of the service's sight at once; back in the vault with the next nightly processing.
       await tx.dossier.update({
         where: { id: dossierId },
-        data: { vaultState: 'OUTSIDE_VAULT', updatedAt: new Date() },
+        data: { vaultState: 'OUTSIDE_VAULT', sharedAt: null, updatedAt: new Date() },
       });
       await appendAudit(tx, {
         employerId,
@@ -199,6 +212,7 @@ export class SharingService {
       ...auditContext(context),
       user: { id: user.userId },
     });
+    if (outcome === 'duplicate') await this.requireSameReport(event);
     const dossier = await this.db.dossier.findUnique({
       where: { employerId_externalId: { employerId, externalId: report.employeeNumber } },
       select: { id: true },
@@ -206,6 +220,59 @@ export class SharingService {
     if (dossier === null) throw new Error('the reported dossier is missing after the report');
     return { eventId, dossierId: dossier.id, caseId, outcome };
   }
+
+  /** A key used again must carry the same report; anything else would be silently dropped. */
+  private async requireSameReport(event: CanonicalEvent): Promise<void> {
+    if (event.type !== 'nl.datakluis.absence.reported') return;
+    const stored = await this.db.absenceCaseEvent.findUnique({
+      where: { eventId: event.id },
+      select: {
+        facts: true,
+        absenceCase: { select: { sourceCaseId: true, dossier: { select: { externalId: true } } } },
+      },
+    });
+    const same =
+      stored !== null &&
+      stored.absenceCase.sourceCaseId === event.data.case.caseId &&
+      stored.absenceCase.dossier.externalId === event.data.employee.externalId &&
+      canonicalJson(stored.facts) === canonicalJson(event.data.absence);
+    if (!same)
+      throw new VaultRefusal(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used before for a different report; use a new key for a new report.',
+      );
+  }
+}
+
+/** JSON with sorted keys, so two objects with the same content compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+}
+
+/** Today's date in the Netherlands (YYYY-MM-DD): what "not in the future" means for a sick report. */
+function dutchToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(now);
+}
+
+/**
+ * What the schema cannot see: dates that contradict each other or lie in the future (a typing
+ * error such as 2062), refused like the connectors refuse them.
+ */
+function inconsistentDates(report: ManualAbsenceReport, now: Date): RefusalIssue[] {
+  const issues: RefusalIssue[] = [];
+  const tomorrow = dutchToday(new Date(now.getTime() + 86_400_000));
+  const issue = (path: string, detail: string) =>
+    issues.push({ code: 'INCONSISTENT_DATES', path, detail });
+  if (report.startDate > tomorrow) issue('/startDate', 'the first sick day lies in the future');
+  if (report.reportedOn !== undefined && report.reportedOn > tomorrow)
+    issue('/reportedOn', 'the report day lies in the future');
+  if (report.expectedReturnDate !== undefined && report.expectedReturnDate <= report.startDate)
+    issue('/expectedReturnDate', 'the expected return lies on or before the first sick day');
+  return issues;
 }
 
 function manualReportEvent(
@@ -214,6 +281,9 @@ function manualReportEvent(
   caseId: string,
   report: ManualAbsenceReport,
 ): CanonicalEvent {
+  const dates = inconsistentDates(report, new Date());
+  if (dates.length > 0)
+    throw new VaultRefusal('VALIDATION_FAILED', 'The report’s dates do not fit together.', dates);
   const optional = <K extends keyof ManualAbsenceReport>(key: K) =>
     report[key] === undefined ? {} : { [key]: report[key] };
   const candidate = {

@@ -80,6 +80,8 @@ export class VaultAdminService {
 
   private requireAdmin(user: Principal, employerId: string): void {
     if (!worksFor(user, employerId)) throw notFound();
+    if (user.kind !== 'EMPLOYER_USER')
+      throw new VaultRefusal('ROLE_NOT_ALLOWED', 'Vault access is managed by the employer.');
     if (!isVaultAdmin(user, employerId))
       throw new VaultRefusal(
         'VAULT_ADMIN_REQUIRED',

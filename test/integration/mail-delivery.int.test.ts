@@ -139,6 +139,7 @@ describe('e-mail outbox delivery (real PostgreSQL, real SMTP server)', function 
       acceptedAt: new Date('2026-12-03T17:24:00Z'),
       representativeName: 'Anna de Wit',
       acceptedBy: 'Piet Bakker',
+      firstAcceptance: true,
     });
     const recipient = 'anna.de.wit@bakkerij-zoet.example.nl';
     recipients.push(recipient, 'rolled-back@example.nl');

@@ -107,9 +107,14 @@ describe('nightly processing (real PostgreSQL)', function () {
     await seed(employer, 1, { prefix: 'absence-', state: 'SHARED', absenceShared: true });
     await addCases(employer, 'absence-');
     await addShares(employer, 'absence-', 'ABSENCE', false);
-    // A case without a share (a withdrawal that came before its report) is absence history too.
+    // A case that waits for its report (a change or recovery that came first) is absence history;
+    // a case that was only withdrawn (reported in error) is not.
     await seed(employer, 1, { prefix: 'case-only-' });
     await addCases(employer, 'case-only-');
+    await seed(employer, 1, { prefix: 'withdrawn-only-' });
+    await addCases(employer, 'withdrawn-only-');
+    await db.$executeRaw`UPDATE absence_cases SET status = 'WITHDRAWN'
+      WHERE employer_id = ${employer} AND source_case_id LIKE 'case-withdrawn-only-%'`;
     await seed(employer, 1, { prefix: 'manual-', state: 'SHARED' });
     await addShares(employer, 'manual-', 'MANUAL', false);
     await seed(employer, 1, { prefix: 'manual-ended-' });
@@ -126,19 +131,23 @@ describe('nightly processing (real PostgreSQL)', function () {
       'in-vault-1': 'IN_VAULT',
       'absence-1': 'SHARED',
       'case-only-1': 'OUTSIDE_VAULT',
+      'withdrawn-only-1': 'IN_VAULT',
       'manual-1': 'SHARED',
       'manual-ended-1': 'IN_VAULT',
       'shared-stale-1': 'SHARED',
     });
     expect(await states(inactive)).to.deep.equal({ 'plain-1': 'OUTSIDE_VAULT' });
-    expect(resultFor(summary, employer)).to.include({ outcome: 'moved', moved: 2 });
+    expect(resultFor(summary, employer)).to.include({ outcome: 'moved', moved: 3 });
     expect(resultFor(summary, inactive)).to.equal(undefined);
 
     const audit = await db.auditEntry.findMany({
       where: { employerId: employer, action: 'dossier.placed' },
     });
     const placed = await db.dossier.findMany({
-      where: { employerId: employer, externalId: { in: ['plain-1', 'manual-ended-1'] } },
+      where: {
+        employerId: employer,
+        externalId: { in: ['plain-1', 'withdrawn-only-1', 'manual-ended-1'] },
+      },
       select: { id: true },
     });
     expect(audit.map((entry) => entry.dossierId).sort()).to.deep.equal(

@@ -296,7 +296,13 @@ describe('vault API: authentication and the processing agreement', () => {
         const old = await accept(employerId, admin.token, first);
         expect(old.body.code).to.equal('AGREEMENT_VERSION_OUTDATED');
         expect((await accept(employerId, admin.token, next)).status).to.equal(201);
-        expect(await db.mailOutboxMessage.count({ where: { employerId } })).to.equal(2);
+        const mails = await db.mailOutboxMessage.findMany({
+          where: { employerId },
+          orderBy: { createdAt: 'asc' },
+        });
+        expect(mails).to.have.length(2);
+        expect(mails[1]!.subject).to.contain('nieuwe versie');
+        expect(mails[1]!.bodyText).to.not.contain('eerste datakluisbeheerder');
         const open = await api.client.call('GET', '/v1/employers/{employerId}/dossiers', {
           token: colleague.token,
           params: { employerId },

@@ -150,7 +150,10 @@ const ATTACKS: Record<string, Attack> = {
         label: `${label} (B's path)`,
         params: { employerId: world.b, userId: user.id },
         body: { role },
-        expected: onOwnPath(who === 'bAdmin', 'VAULT_ADMIN_REQUIRED'),
+        expected: onOwnPath(
+          who === 'bAdmin',
+          isEmployerUser(who) ? 'VAULT_ADMIN_REQUIRED' : 'ROLE_NOT_ALLOWED',
+        ),
       })),
     ]),
 

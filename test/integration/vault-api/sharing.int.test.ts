@@ -176,6 +176,47 @@ describe('vault API: manual sharing and manual absence reports', () => {
     expect(row).to.include({ vaultState: 'SHARED', absenceShared: true });
   });
 
+  it('ends the manual share of a dossier whose only case was withdrawn (reported in error: no absence)', async () => {
+    const { employerId } = await activeVault(db, 'shr');
+    const hr = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+    const dossierId = await dossier(employerId, 'OUTSIDE_VAULT');
+    await db.absenceCase.create({
+      data: {
+        id: randomUUID(),
+        employerId,
+        dossierId,
+        connectorId: 'csv',
+        sourceCaseId: `w-${dossierId}`,
+        status: 'WITHDRAWN',
+      },
+    });
+    await share(employerId, dossierId, hr);
+    const ended = await api.client.call('DELETE', MANUAL_SHARE, {
+      token: hr.token,
+      params: { employerId, dossierId },
+    });
+    expect(ended.status).to.equal(200);
+    const row = await db.dossier.findUniqueOrThrow({ where: { id: dossierId } });
+    expect(row).to.include({ vaultState: 'OUTSIDE_VAULT', sharedAt: null });
+  });
+
+  it('answers a manual share of a dossier shared because of absence with that share: nothing is added', async () => {
+    const { employerId } = await activeVault(db, 'shr');
+    const hr = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+    const reported = await api.client.call('POST', ABSENCES, {
+      token: hr.token,
+      params: { employerId },
+      body: { employeeNumber: 'ABS-2', startDate: '2026-12-01', incapacityPercentage: 100 },
+    });
+    const dossierId = reported.body.dossierId as string;
+    const answer = await share(employerId, dossierId, hr);
+    expect(answer.status).to.equal(200);
+    expect(answer.body.created).to.equal(false);
+    const shares = await db.dossierShare.findMany({ where: { dossierId } });
+    expect(shares.map((row) => row.reason)).to.deep.equal(['ABSENCE']);
+    expect(answer.body.shareId).to.equal(shares[0]!.id);
+  });
+
   describe('a manual absence report', () => {
     it('shares the dossier exactly like a connector report: absence share for good, case, audit by the user', async () => {
       const { employerId } = await activeVault(db, 'shr');
@@ -261,6 +302,52 @@ describe('vault API: manual sharing and manual absence reports', () => {
       });
       expect(await db.absenceCase.count({ where: { employerId } })).to.equal(1);
       expect(await db.dossierShare.count({ where: { employerId } })).to.equal(1);
+    });
+
+    it('refuses an Idempotency-Key used again for a different report, and keeps the first', async () => {
+      const { employerId } = await activeVault(db, 'shr');
+      const hr = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+      const send = (startDate: string, incapacityPercentage: number) =>
+        api.client.call('POST', ABSENCES, {
+          token: hr.token,
+          params: { employerId },
+          headers: { 'idempotency-key': 'abs-7001-1' },
+          body: { employeeNumber: 'IDEM-2', startDate, incapacityPercentage },
+        });
+      expect((await send('2026-12-01', 100)).status).to.equal(201);
+      const reused = await send('2026-12-02', 50);
+      expect(reused.status).to.equal(409);
+      expect(reused.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+      const steps = await db.incapacityStep.findMany({ where: { absenceCase: { employerId } } });
+      expect(steps.map((step) => step.percentage.toNumber())).to.deep.equal([100]);
+    });
+
+    it('refuses dates in the future or an expected return before the first sick day', async () => {
+      const { employerId } = await activeVault(db, 'shr');
+      const hr = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+      const answer = await api.client.call('POST', ABSENCES, {
+        token: hr.token,
+        params: { employerId },
+        body: {
+          employeeNumber: 'D-1',
+          startDate: '2030-01-01',
+          expectedReturnDate: '2029-12-01',
+          reportedOn: '2031-01-01',
+          incapacityPercentage: 100,
+        },
+      });
+      expect(answer.status).to.equal(400);
+      expect(
+        (answer.body.issues as { path: string; code: string }[]).map((issue) => [
+          issue.path,
+          issue.code,
+        ]),
+      ).to.have.deep.members([
+        ['/startDate', 'INCONSISTENT_DATES'],
+        ['/reportedOn', 'INCONSISTENT_DATES'],
+        ['/expectedReturnDate', 'INCONSISTENT_DATES'],
+      ]);
+      expect(await db.dossier.count({ where: { employerId } })).to.equal(0);
     });
 
     it('refuses what an employer may not record or what is malformed, naming the fields', async () => {

@@ -108,7 +108,7 @@ describe('vault API: vault administration', () => {
     }
     const service = await makeUser(db, { kind: 'SERVICE_STAFF', servedEmployers: [employerId] });
     expect((await setRole(employerId, service, plain.id, 'ACCESS')).body.code).to.equal(
-      'VAULT_ADMIN_REQUIRED',
+      'ROLE_NOT_ALLOWED',
     );
     expect(await roleOf(plain.id)).to.equal('NONE');
   });

@@ -78,7 +78,7 @@ interface Expectation {
   /** The dossiers whose audit trail the role may read (the others answer 404). */
   auditOf: readonly DossierKey[];
   /** The employer's whole audit trail. */
-  employerAudit: 200 | 'VAULT_ADMIN_REQUIRED' | Refusal;
+  employerAudit: 200 | 'VAULT_ADMIN_REQUIRED' | 'ROLE_NOT_ALLOWED' | Refusal;
 }
 
 const sees = (
@@ -124,8 +124,8 @@ const MATRIX: { role: RoleKey; label: string; active: Expectation; inactive: Exp
   {
     role: 'serviceOfEmployer',
     label: 'service staff serving the employer',
-    active: sees(SHARED, SHARED, 'VAULT_ADMIN_REQUIRED'),
-    inactive: sees(SHARED, SHARED, 'VAULT_ADMIN_REQUIRED'),
+    active: sees(SHARED, SHARED, 'ROLE_NOT_ALLOWED'),
+    inactive: sees(SHARED, SHARED, 'ROLE_NOT_ALLOWED'),
   },
   {
     role: 'serviceOfOtherOnly',
