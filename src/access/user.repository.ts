@@ -125,9 +125,4 @@ export class UserRepository {
     });
     return users.map(toRow);
   }
-
-  /** A disabled user's tokens stop working at once; the user stays for the audit trail. */
-  async disable(id: string): Promise<void> {
-    await this.db.user.update({ where: { id }, data: { disabledAt: new Date() } });
-  }
 }

@@ -1,7 +1,9 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { parseEnv } from '../config/env';
 import { withDatabase } from '../app/wiring';
+import { appendAudit } from '../vault/vault.repository';
 
 const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -31,13 +33,24 @@ export async function runEmployerCreate(args: string[]): Promise<number> {
       console.error(`employer ${id} exists already`);
       return 1;
     }
-    await db.employer.create({
-      data: {
-        id,
-        name,
-        vaultState: active ? 'ACTIVE' : 'INACTIVE',
-        vaultActivatedAt: active ? new Date() : null,
-      },
+    await db.$transaction(async (tx) => {
+      await tx.employer.create({
+        data: {
+          id,
+          name,
+          vaultState: active ? 'ACTIVE' : 'INACTIVE',
+          vaultActivatedAt: active ? new Date() : null,
+        },
+      });
+      // Activation without an accepted agreement is an operator's decision: on the record.
+      if (active)
+        await appendAudit(tx, {
+          employerId: id,
+          actorType: 'system',
+          actorId: `operator:${userInfo().username}`,
+          action: 'vault.activated',
+          reason: 'activated at creation (datakluis employer create --vault-active)',
+        });
     });
     console.log(`employer ${id} created (vault ${active ? 'active' : 'inactive'})`);
     return 0;

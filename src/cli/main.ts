@@ -23,7 +23,9 @@ commands:
                                             a user of the vault API; the token is printed once
   user token --login <login> [--label <text>]
                                             another token for a user (printed once)
-  user list [--employer <id>] | user disable --login <login>
+  user tokens --login <login> | user revoke-token <token id>
+                                            a user's tokens; stop one of them
+  user list [--employer <id>] | user disable|enable --login <login>
   agreement show|publish                    the processing agreement's versions
   nightly [--dry-run] [--employer <id>]     the nightly processing now: place employees without absence
                                             in the vault (--dry-run: only count what would move)

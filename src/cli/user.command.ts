@@ -1,6 +1,7 @@
 // `datakluis user <create|token|list|disable>`: the people who use the vault API. Vault roles are
 // not set here: the first vault admin is whoever accepts the processing agreement, and vault admins
 // manage the rest in the API, so every change is theirs and audited.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import type { UserKind } from '../access/principal';
@@ -9,13 +10,19 @@ import type { UserRow } from '../access/user.repository';
 import { UserTokenAuthenticator } from '../access/user-tokens';
 import { withDatabase } from '../app/wiring';
 import { parseEnv } from '../config/env';
+import { VaultAdminService } from '../vault/vault-admin.service';
+import { VaultRefusal } from '../vault/vault-refusal';
 
 const USAGE = `usage:
   datakluis user create --kind employer --employer <id> --login <login> --name <display name>
   datakluis user create --kind service|support --serves <id>[,<id>…] --login <login> --name <display name> [--elevated]
   datakluis user token --login <login> [--label <text>]      a new token (shown once)
+  datakluis user tokens --login <login>                      a user's tokens: id, label, last use, revoked
+  datakluis user revoke-token <token id>                    one token stops working
   datakluis user list [--employer <id>]
-  datakluis user disable --login <login>`;
+  datakluis user disable|enable --login <login>             all of a user's tokens stop (or work again)`;
+
+const LOGIN = /^[a-z0-9._@-]{2,64}$/;
 
 const KINDS: Record<string, UserKind> = {
   employer: 'EMPLOYER_USER',
@@ -53,6 +60,8 @@ async function create(values: Values): Promise<number> {
   if (kind === undefined) return usageError('--kind must be employer, service or support');
   if (values.login === undefined || values.name === undefined)
     return usageError('--login and --name are required');
+  if (!LOGIN.test(values.login))
+    return usageError('--login: 2 to 64 of a-z 0-9 . _ @ - (no spaces)');
   if (kind === 'EMPLOYER_USER' && (values.employer === undefined || values.serves !== undefined))
     return usageError('an employer user needs --employer (and no --serves)');
   if (kind !== 'EMPLOYER_USER' && (values.serves === undefined || values.employer !== undefined))
@@ -122,36 +131,94 @@ async function list(values: Values): Promise<number> {
   });
 }
 
-async function disable(values: Values): Promise<number> {
+/** Who did it, for the audit trail: the operator's login on this machine. */
+function operator(): string {
+  return `operator:${userInfo().username}`;
+}
+
+async function setDisabled(values: Values, disabled: boolean): Promise<number> {
   if (values.login === undefined) return usageError('--login is required');
   const login = values.login;
   return withDatabase(parseEnv(), async (db) => {
-    const users = new UserRepository(db);
-    const user = await users.findByLogin(login);
+    const user = await new UserRepository(db).findByLogin(login);
     if (user === null) {
       console.error(`no user ${login}`);
       return 1;
     }
-    if (user.vaultRole === 'ADMIN' && user.employerId !== null) {
-      const admins = (await users.list({ employerId: user.employerId })).filter(
-        (other) => other.vaultRole === 'ADMIN' && other.disabledAt === null,
+    try {
+      const { changed } = await new VaultAdminService(db).setUserDisabled(
+        user.id,
+        disabled,
+        operator(),
       );
-      if (admins.length <= 1) {
-        console.error(
-          `${login} is the last vault admin of ${user.employerId}: a vault admin must make a colleague admin first`,
-        );
+      if (!changed) console.log(`${login} was already ${disabled ? 'disabled' : 'enabled'}`);
+      else if (disabled) console.log(`disabled ${login}; their tokens no longer work`);
+      else console.log(`enabled ${login}; their tokens that were not revoked work again`);
+      return 0;
+    } catch (error) {
+      if (error instanceof VaultRefusal) {
+        console.error(`${login}: ${error.message}`);
         return 1;
       }
+      throw error;
     }
-    await users.disable(user.id);
-    console.log(`disabled ${login}; their tokens no longer work`);
+  });
+}
+
+async function tokens(values: Values): Promise<number> {
+  if (values.login === undefined) return usageError('--login is required');
+  const login = values.login;
+  return withDatabase(parseEnv(), async (db) => {
+    const user = await new UserRepository(db).findByLogin(login);
+    if (user === null) {
+      console.error(`no user ${login}`);
+      return 1;
+    }
+    const rows = await db.userToken.findMany({
+      where: { userId: user.id },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const row of rows)
+      console.log(
+        [
+          row.id,
+          row.label ?? '-',
+          `created ${row.createdAt.toISOString()}`,
+          `last used ${row.lastUsedAt?.toISOString() ?? 'never'}`,
+          row.revokedAt === null ? 'active' : `REVOKED ${row.revokedAt.toISOString()}`,
+        ].join('\t'),
+      );
+    if (rows.length === 0) console.log('(no tokens)');
+    return 0;
+  });
+}
+
+async function revokeToken(tokenId: string | undefined): Promise<number> {
+  if (tokenId === undefined || !/^[0-9a-f-]{36}$/.test(tokenId))
+    return usageError('give the token id (from datakluis user tokens --login <login>)');
+  return withDatabase(parseEnv(), async (db) => {
+    const token = await db.userToken.findUnique({ where: { id: tokenId } });
+    if (token === null) {
+      console.error(`no token ${tokenId}`);
+      return 1;
+    }
+    if (token.revokedAt === null) await new UserTokenAuthenticator(db).revoke(tokenId);
+    console.log(`token ${tokenId} revoked; it no longer works`);
     return 0;
   });
 }
 
 export async function runUser(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  const action = { create, token, list, disable }[positionals[0] ?? ''];
+  if (positionals[0] === 'revoke-token') return revokeToken(positionals[1]);
+  const action = {
+    create,
+    token,
+    tokens,
+    list,
+    disable: (given: Values) => setDisabled(given, true),
+    enable: (given: Values) => setDisabled(given, false),
+  }[positionals[0] ?? ''];
   if (action === undefined) return usageError(`unknown: user ${positionals[0] ?? ''}`.trim());
   return action(values);
 }

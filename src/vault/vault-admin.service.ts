@@ -5,6 +5,7 @@ import type { Principal, VaultRole } from '../access/principal';
 import { isVaultAdmin, worksFor } from '../access/principal';
 import type { Database } from '../db/prisma-client';
 import { appendAudit } from './vault.repository';
+import type { Tx } from './vault.repository';
 import { notFound, VaultRefusal } from './vault-refusal';
 
 export interface Colleague {
@@ -88,4 +89,68 @@ export class VaultAdminService {
         'Only a vault admin of this employer manages vault access.',
       );
   }
+
+  /**
+   * An operator disables a user (all their tokens stop at once) or enables them again. Under the
+   * employer's lock like every role change, so disabling can never leave an employer without a
+   * vault admin; audited with the operator as actor.
+   */
+  async setUserDisabled(
+    userId: string,
+    disabled: boolean,
+    operator: string,
+  ): Promise<{ changed: boolean }> {
+    return this.db.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({
+        where: { id: userId },
+        select: { employerId: true, vaultRole: true, disabledAt: true },
+      });
+      if (user === null) throw notFound();
+      if (user.employerId !== null)
+        await tx.$queryRaw`SELECT id FROM employers WHERE id = ${user.employerId} FOR UPDATE`;
+      const current = await tx.user.findUniqueOrThrow({
+        where: { id: userId },
+        select: { vaultRole: true, disabledAt: true },
+      });
+      if ((current.disabledAt !== null) === disabled) return { changed: false };
+      if (disabled && user.employerId !== null && current.vaultRole === 'ADMIN') {
+        const admins = await tx.user.count({
+          where: {
+            employerId: user.employerId,
+            kind: 'EMPLOYER_USER',
+            vaultRole: 'ADMIN',
+            disabledAt: null,
+          },
+        });
+        if (admins <= 1)
+          throw new VaultRefusal(
+            'LAST_VAULT_ADMIN',
+            'This is the last vault admin of the employer; a vault admin must make a colleague admin first.',
+          );
+      }
+      await tx.user.update({
+        where: { id: userId },
+        data: { disabledAt: disabled ? new Date() : null },
+      });
+      for (const employerId of await employersOf(tx, userId, user.employerId))
+        await appendAudit(tx, {
+          employerId,
+          actorType: 'system',
+          actorId: operator,
+          action: disabled ? 'user.disabled' : 'user.enabled',
+          details: { userId },
+        });
+      return { changed: true };
+    });
+  }
+}
+
+/** The employers whose audit trail records a change to this user. */
+async function employersOf(tx: Tx, userId: string, employerId: string | null): Promise<string[]> {
+  if (employerId !== null) return [employerId];
+  const scopes = await tx.userEmployerScope.findMany({
+    where: { userId },
+    select: { employerId: true },
+  });
+  return scopes.map((scope) => scope.employerId);
 }

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
-import { UserRepository } from '../../../src/access/user.repository';
+import { VaultAdminService } from '../../../src/vault/vault-admin.service';
 import {
   createEmployer,
   getTestEnvironment,
@@ -62,7 +62,7 @@ describe('vault API: authentication and the processing agreement', () => {
     it('stops accepting the tokens of a disabled user at once', async () => {
       const { user } = await newEmployer();
       expect((await api.client.call('GET', '/v1/me', { token: user.token })).status).to.equal(200);
-      await new UserRepository(db).disable(user.id);
+      await new VaultAdminService(db).setUserDisabled(user.id, true, 'operator:test');
       expect((await api.client.call('GET', '/v1/me', { token: user.token })).status).to.equal(401);
     });
 

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
+import { VaultAdminService } from '../../../src/vault/vault-admin.service';
 import { getTestEnvironment } from '../../helpers/test-environment';
 import { activeVault, makeUser, startVaultApiForTest } from '../../helpers/vault-api';
 import type { RunningVaultApi, TestUser } from '../../helpers/vault-api';
@@ -153,5 +154,59 @@ describe('vault API: vault administration', () => {
     const answer = await setRole(employerId, admin, colleague.id, 'OWNER');
     expect(answer.status).to.equal(400);
     expect((answer.body.issues as { path: string }[])[0]!.path).to.equal('/role');
+  });
+
+  describe('an operator disabling users (datakluis user disable)', () => {
+    it('never leaves an employer without an admin, also when two admins are disabled at once', async () => {
+      for (let round = 0; round < 5; round++) {
+        const { employerId, admin } = await activeVault(db, 'adm');
+        const second = await makeUser(db, {
+          kind: 'EMPLOYER_USER',
+          employerId,
+          vaultRole: 'ADMIN',
+        });
+        const admins = new VaultAdminService(db);
+        const results = await Promise.allSettled([
+          admins.setUserDisabled(admin.id, true, 'operator:test'),
+          admins.setUserDisabled(second.id, true, 'operator:test'),
+        ]);
+        expect(results.map((result) => result.status).sort()).to.deep.equal([
+          'fulfilled',
+          'rejected',
+        ]);
+        const refused = results.find(
+          (result) => result.status === 'rejected',
+        ) as PromiseRejectedResult;
+        expect((refused.reason as { code: string }).code).to.equal('LAST_VAULT_ADMIN');
+        expect(
+          await db.user.count({ where: { employerId, vaultRole: 'ADMIN', disabledAt: null } }),
+        ).to.equal(1);
+        expect(
+          await db.auditEntry.count({ where: { employerId, action: 'user.disabled' } }),
+        ).to.equal(1);
+      }
+    });
+
+    it('writes the disabling and enabling to the audit trail, and enabling makes the tokens work again', async () => {
+      const { employerId } = await activeVault(db, 'adm');
+      const colleague = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+      const admins = new VaultAdminService(db);
+      await admins.setUserDisabled(colleague.id, true, 'operator:test');
+      expect((await api.client.call('GET', '/v1/me', { token: colleague.token })).status).to.equal(
+        401,
+      );
+      await admins.setUserDisabled(colleague.id, false, 'operator:test');
+      expect((await api.client.call('GET', '/v1/me', { token: colleague.token })).status).to.equal(
+        200,
+      );
+      const audit = await db.auditEntry.findMany({
+        where: { employerId, action: { in: ['user.disabled', 'user.enabled'] } },
+        orderBy: { id: 'asc' },
+      });
+      expect(audit.map((entry) => [entry.action, entry.actorType, entry.actorId])).to.deep.equal([
+        ['user.disabled', 'system', 'operator:test'],
+        ['user.enabled', 'system', 'operator:test'],
+      ]);
+    });
   });
 });
