@@ -72,6 +72,12 @@ export const API_PROBLEMS = {
     title: 'Request too large',
     detail: 'The request body exceeds 64 KiB.',
   },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported content type',
+    detail:
+      'Send the body as JSON: Content-Type: application/json (UTF-8), uncompressed or gzip, deflate or br.',
+  },
   CASE_OF_OTHER_EMPLOYEE: {
     status: 409,
     title: 'Case belongs to another employee',

@@ -12,7 +12,13 @@ export const VAULT_API_DOCUMENT = vaultApiDocument as Record<string, unknown>;
 const CONTRACT_ID = 'https://schemas.datakluis.nl/openapi/vault-api/v1';
 
 function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes: false });
+  // multipleOfPrecision as in the canonical schemas: 33.33 is a multiple of 0.01.
+  const ajv = new Ajv2020({
+    strict: true,
+    allErrors: true,
+    coerceTypes: false,
+    multipleOfPrecision: 9,
+  });
   addFormats(ajv, ['date', 'date-time', 'uuid', 'uri']);
   ajv.addKeyword({ keyword: 'x-personal-data', schemaType: 'boolean' });
   // Only the schemas are JSON Schema; the rest of OpenAPI is not. `components` is declared as a

@@ -34,6 +34,35 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
   next();
 }
 
+/** body-parser's refusals (they carry a 4xx `status`): never a 5xx for the caller's bytes. */
+function bodyProblem(error: unknown): Problem | undefined {
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  if (type === 'entity.too.large' || status === 413) return apiProblem('PAYLOAD_TOO_LARGE');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported' || status === 415)
+    return apiProblem('UNSUPPORTED_MEDIA_TYPE');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return apiProblem('INVALID_JSON');
+  return undefined;
+}
+
+/** Bodies are JSON: anything else is refused before it is read; GET bodies are not read at all. */
+function jsonBodies(): (req: Request, res: Response, next: NextFunction) => void {
+  const parse = express.json({ limit: '64kb', strict: true, type: () => true });
+  return (req, res, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(req.method)) {
+      next();
+      return;
+    }
+    const hasBody =
+      req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+    if (hasBody && req.is('application/json') !== 'application/json') {
+      next(new ApiProblemError('UNSUPPORTED_MEDIA_TYPE'));
+      return;
+    }
+    parse(req, res, next);
+  };
+}
+
 /** What went wrong, as the caller should see it. Unknown errors say nothing about themselves. */
 export function toProblem(error: unknown): { problem: Problem; expected: boolean } {
   if (error instanceof ApiProblemError) return { problem: apiProblem(error.code), expected: true };
@@ -45,11 +74,10 @@ export function toProblem(error: unknown): { problem: Problem; expected: boolean
       }),
       expected: true,
     };
-  const { type } = error as { type?: unknown };
-  if (type === 'entity.parse.failed')
-    return { problem: apiProblem('INVALID_JSON'), expected: true };
-  if (type === 'entity.too.large')
-    return { problem: apiProblem('PAYLOAD_TOO_LARGE'), expected: true };
+  // A malformed escape in the path (%E0%A4%A): no such record, like any other path that is wrong.
+  if (error instanceof URIError) return { problem: apiProblem('NOT_FOUND'), expected: true };
+  const clientError = bodyProblem(error);
+  if (clientError !== undefined) return { problem: clientError, expected: true };
   const gateway = error instanceof GatewayError ? error : classifyDatabaseError(error);
   if (gateway.code === 'CASE_OF_OTHER_EMPLOYEE')
     return { problem: apiProblem('CASE_OF_OTHER_EMPLOYEE'), expected: true };
@@ -83,7 +111,7 @@ export function createVaultApi(deps: VaultApiDeps): express.Express {
     res.json(VAULT_API_DOCUMENT);
   });
   app.use('/v1', authenticate(deps.authenticator));
-  app.use('/v1', express.json({ limit: '64kb', strict: true }));
+  app.use('/v1', jsonBodies());
   app.use(createMeRouter(deps));
   app.use(createAgreementRouter(deps));
   app.use('/v1/employers/:employerId', agreementGate(deps.agreements));

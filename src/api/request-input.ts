@@ -4,10 +4,15 @@ import type { Request } from 'express';
 
 import type { ProblemIssue } from '../http/problem';
 import { notFound, VaultRefusal } from '../vault/vault-refusal';
+import { isPlausibleDay } from '../shared/calendar';
 import { contractIssues } from './contract';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMPLOYER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+// eslint-disable-next-line no-control-regex -- that is what it is for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const MAX_ROW_ID = 2n ** 63n - 1n;
 
 export function employerParam(req: Request): string {
   const value = req.params.employerId;
@@ -35,6 +40,14 @@ export class QueryReader {
         code: 'INVALID_PARAMETER',
         path: `query:${name}`,
         detail: 'give it once',
+      });
+      return undefined;
+    }
+    if (CONTROL.test(value)) {
+      this.issues.push({
+        code: 'INVALID_PARAMETER',
+        path: `query:${name}`,
+        detail: 'control characters are not allowed',
       });
       return undefined;
     }
@@ -72,7 +85,7 @@ export class QueryReader {
   /** A row id (a bigint in the database). */
   rowId(name: string): bigint | undefined {
     const value = this.text(name);
-    if (value !== undefined && !/^[0-9]{1,19}$/.test(value)) {
+    if (value !== undefined && (!/^[0-9]{1,19}$/.test(value) || BigInt(value) > MAX_ROW_ID)) {
       this.issues.push({ code: 'INVALID_PARAMETER', path: `query:${name}`, detail: 'not an id' });
       return undefined;
     }
@@ -92,7 +105,8 @@ export class QueryReader {
     const value = this.text(name);
     if (value === undefined) return undefined;
     const time = new Date(value);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(time.getTime())) {
+    const day = INSTANT.exec(value)?.[1];
+    if (day === undefined || !isPlausibleDay(day) || Number.isNaN(time.getTime())) {
       this.issues.push({
         code: 'INVALID_PARAMETER',
         path: `query:${name}`,

@@ -42,9 +42,11 @@ export interface AcceptanceResult {
 
 // A full name: at least two parts of letters (accents, hyphens, apostrophes and dots allowed).
 const FULL_NAME = /^\p{L}[\p{L}\p{M}.'’-]*(?: +\p{L}[\p{L}\p{M}.'’-]*)+$/u;
-// Deliberately plain: one @, a dotted domain, no spaces or control characters.
+// An address as mail servers take it without rewriting: an ASCII dot-atom local part (no leading,
+// trailing or double dots, no control characters) and a dotted host name.
 const EMAIL =
-  /^[^\s@<>()[\]\\,;:"]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+  /^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/^[^\s@<>()[\]\\,;:"]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** What is wrong with the legal representative's details; paths point into the request body. */
 export function representativeIssues(input: Acceptance): RefusalIssue[] {
@@ -56,7 +58,10 @@ export function representativeIssues(input: Acceptance): RefusalIssue[] {
       path: '/representative/name',
       detail: 'Give the legal representative’s full name (given name and family name).',
     });
-  if (!EMAIL.test(input.representativeEmail.trim()))
+  if (
+    input.representativeEmail.split('@')[0]!.length > 64 ||
+    !EMAIL.test(input.representativeEmail.trim())
+  )
     issues.push({
       code: 'INVALID_EMAIL',
       path: '/representative/email',

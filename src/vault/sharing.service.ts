@@ -9,6 +9,7 @@ import type { CanonicalEvent } from '../canonical/generated/canonical-event';
 import { validateCanonicalEvent } from '../canonical/validate-canonical';
 import { uuidV5 } from '../connector-sdk/helpers/event-id';
 import type { Database } from '../db/prisma-client';
+import { isPlausibleDay } from '../shared/calendar';
 import { buildDossierSharedEvent } from './dossier-shared-event';
 import { hasAbsenceHistory } from './placement.repository';
 import { appendAudit, enqueueOutbox } from './vault.repository';
@@ -267,6 +268,12 @@ function inconsistentDates(report: ManualAbsenceReport, now: Date): RefusalIssue
   const tomorrow = dutchToday(new Date(now.getTime() + 86_400_000));
   const issue = (path: string, detail: string) =>
     issues.push({ code: 'INCONSISTENT_DATES', path, detail });
+  for (const key of ['startDate', 'reportedOn', 'expectedReturnDate'] as const) {
+    const day = report[key];
+    if (day !== undefined && !isPlausibleDay(day))
+      issues.push({ code: 'IMPLAUSIBLE_DATE', path: `/${key}`, detail: 'not a day from 1900 on' });
+  }
+  if (issues.length > 0) return issues;
   if (report.startDate > tomorrow) issue('/startDate', 'the first sick day lies in the future');
   if (report.reportedOn !== undefined && report.reportedOn > tomorrow)
     issue('/reportedOn', 'the report day lies in the future');
