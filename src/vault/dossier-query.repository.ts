@@ -5,7 +5,7 @@ import { worksFor } from '../access/principal';
 import type { Database } from '../db/prisma-client';
 import type { Prisma } from '../generated/prisma/client';
 import { notFound } from './vault-refusal';
-import { visibleDossiers } from './visibility';
+import { visibleDossiers, visibleStates } from './visibility';
 
 export interface DossierSummary {
   id: string;
@@ -84,14 +84,25 @@ function toSummary(row: SummaryRow): DossierSummary {
   };
 }
 
+/** `%`, `_` and `\\` are wildcards in LIKE: a search is for the text as typed. */
+const literal = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Every word of the search must match: an employee number exactly, or part of a name (case
+ * insensitive), so "Jan de Vries" finds Jan de Vries.
+ */
 function searchFilter(search: string | undefined): Prisma.DossierWhereInput {
-  if (search === undefined || search === '') return {};
+  const words = (search ?? '').split(/\s+/).filter((word) => word !== '');
   return {
-    OR: [
-      { externalId: search },
-      { familyName: { contains: search, mode: 'insensitive' } },
-      { givenName: { contains: search, mode: 'insensitive' } },
-    ],
+    AND: words.map((word) => ({
+      OR: [
+        { externalId: word },
+        { initials: { contains: literal(word), mode: 'insensitive' as const } },
+        { givenName: { contains: literal(word), mode: 'insensitive' as const } },
+        { familyNamePrefix: { contains: literal(word), mode: 'insensitive' as const } },
+        { familyName: { contains: literal(word), mode: 'insensitive' as const } },
+      ],
+    })),
   };
 }
 
@@ -122,19 +133,32 @@ export class DossierQueries {
         filter.vaultState === undefined ? {} : { vaultState: filter.vaultState },
       ],
     };
+    // Ordered by employee number; the cursor is the last dossier's id (never the number itself,
+    // which is personal data and would end up in URLs and access logs).
+    const after =
+      filter.after === undefined
+        ? undefined
+        : await this.db.dossier.findFirst({
+            where: { AND: [visible, { id: filter.after }] },
+            select: { externalId: true },
+          });
+    const page: Prisma.DossierWhereInput =
+      after === undefined || after === null
+        ? where
+        : { AND: [where, { externalId: { gt: after.externalId } }] };
     const [rows, total] = await Promise.all([
       this.db.dossier.findMany({
-        where: filter.after === undefined ? where : { AND: [where, { id: { gt: filter.after } }] },
-        orderBy: { id: 'asc' },
+        where: page,
+        orderBy: { externalId: 'asc' },
         take: filter.limit + 1,
         select: SUMMARY_SELECT,
       }),
       this.db.dossier.count({ where }),
     ]);
-    const page = rows.slice(0, filter.limit);
-    const last = page.at(-1);
+    const items = rows.slice(0, filter.limit);
+    const last = items.at(-1);
     return {
-      items: page.map(toSummary),
+      items: items.map(toSummary),
       total,
       nextAfter: rows.length > filter.limit && last !== undefined ? last.id : null,
     };
@@ -149,7 +173,12 @@ export class DossierQueries {
       where: visible,
       _count: { _all: true },
     });
-    return Object.fromEntries(groups.map((group) => [group.vaultState, group._count._all]));
+    // Every state the viewer may see is named, also when it holds none; the others never are.
+    const counts: Record<string, number> = Object.fromEntries(
+      visibleStates(viewer).map((state) => [state, 0]),
+    );
+    for (const group of groups) counts[group.vaultState] = group._count._all;
+    return counts;
   }
 
   /** One dossier with its shares and cases, or null when it does not exist for this viewer. */

@@ -30,3 +30,17 @@ export function visibleDossiers(
       return null;
   }
 }
+
+/** The vault states whose dossiers `viewer` may see at an employer they work for. */
+export function visibleStates(viewer: Principal): ('IN_VAULT' | 'OUTSIDE_VAULT' | 'SHARED')[] {
+  switch (viewer.kind) {
+    case 'EMPLOYER_USER':
+      return viewer.vaultRole === 'NONE'
+        ? ['OUTSIDE_VAULT', 'SHARED']
+        : ['IN_VAULT', 'OUTSIDE_VAULT', 'SHARED'];
+    case 'SERVICE_STAFF':
+      return ['SHARED'];
+    case 'SUPPORT_STAFF':
+      return [];
+  }
+}
