@@ -12,14 +12,13 @@ export type EmployerOutcome = 'moved' | 'dry-run' | 'skipped-locked' | 'failed';
 export const NIGHTLY_ACTOR = { actorType: 'system', actorId: 'nightly' } as const;
 
 /**
- * Absence history, on a dossier row aliased `d`: the dossier was shared because of a sick report,
- * or a case waits for its report (a change or recovery that arrived first). A case that was only
- * withdrawn ("reported in error") is no absence. Ending a manual share and the placement rule below
- * both ask this one question.
+ * Absence history, on a dossier row aliased `d`: the dossier was shared because of a sick report
+ * (`absence_shared`), or a case waits for its report (`absence_pending`: a change or recovery that
+ * arrived first). A case that was only withdrawn ("reported in error") is no absence. Both facts
+ * live on the dossier row, so a placement running while they are written re-checks them (see
+ * below). Ending a manual share and the placement rule both ask this one question.
  */
-const HAS_ABSENCE_HISTORY = Prisma.sql`(
-  d.absence_shared
-  OR EXISTS (SELECT 1 FROM absence_cases c WHERE c.dossier_id = d.id AND c.status <> 'WITHDRAWN'))`;
+const HAS_ABSENCE_HISTORY = Prisma.sql`(d.absence_shared OR d.absence_pending)`;
 
 /**
  * The placement rule, on a dossier row aliased `d`: the employer's vault is active, the dossier is

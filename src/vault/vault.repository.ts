@@ -202,6 +202,19 @@ export async function writeCaseState(tx: Tx, caseId: string, state: CaseState): 
   }
 }
 
+/**
+ * Whether a case of the dossier waits for its report (any case that is not withdrawn, while the
+ * dossier was not shared because of absence): kept on the dossier row so the placement rule sees it.
+ * The row is written only when the answer changes.
+ */
+export async function refreshAbsencePending(tx: Tx, dossierId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE dossiers d SET absence_pending = p.pending, updated_at = now()
+    FROM (SELECT EXISTS (SELECT 1 FROM absence_cases c
+                         WHERE c.dossier_id = ${dossierId}::uuid AND c.status <> 'WITHDRAWN') AS pending) p
+    WHERE d.id = ${dossierId}::uuid AND d.absence_pending IS DISTINCT FROM p.pending`;
+}
+
 /** Who and what an audit entry is about; `action` and the rest are added per entry. */
 export type AuditBase = Omit<AuditInput, 'action' | 'reason' | 'details'>;
 

@@ -140,6 +140,7 @@ export class VaultService {
     });
     const state = foldCase(await repo.loadCaseEvents(tx, absenceCase.id));
     await repo.writeCaseState(tx, absenceCase.id, state);
+    await repo.refreshAbsencePending(tx, dossier.id);
     await repo.appendAudit(tx, {
       ...audit,
       action: shortEventType(event.type),

@@ -2,6 +2,7 @@
 // does, one statement per employer at 100,000 employees, dry runs, locks, concurrent runs, the run
 // records, the scheduler's claim of a night, the CLI, and master data that arrives in between.
 import { expect } from 'chai';
+import { Client } from 'pg';
 
 import { startNightlyScheduler } from '../../src/app/nightly-scheduler';
 import { runNightly } from '../../src/cli/nightly.command';
@@ -48,12 +49,21 @@ describe('nightly processing (real PostgreSQL)', function () {
       FROM generate_series(1, ${count}::int) g`;
   }
 
-  /** An absence case for every dossier of the employer whose external id starts with `prefix`. */
-  async function addCases(employerId: string, prefix: string): Promise<void> {
+  /**
+   * An open absence case for every dossier of the employer whose external id starts with `prefix`,
+   * with the mark the consumer keeps on the dossier row (`absence_pending`); `withdrawn` cases do
+   * not set it, as the consumer does not.
+   */
+  async function addCases(employerId: string, prefix: string, withdrawn = false): Promise<void> {
     await db.$executeRaw`
       INSERT INTO absence_cases (id, employer_id, dossier_id, connector_id, source_case_id, status)
-      SELECT gen_random_uuid(), employer_id, id, 'csv', 'case-' || external_id, 'OPEN'
+      SELECT gen_random_uuid(), employer_id, id, 'csv', 'case-' || external_id,
+             ${withdrawn ? 'WITHDRAWN' : 'OPEN'}::"AbsenceStatus"
       FROM dossiers WHERE employer_id = ${employerId} AND starts_with(external_id, ${prefix})`;
+    if (!withdrawn)
+      await db.$executeRaw`
+        UPDATE dossiers SET absence_pending = true
+        WHERE employer_id = ${employerId} AND starts_with(external_id, ${prefix})`;
   }
 
   async function addShares(
@@ -112,9 +122,7 @@ describe('nightly processing (real PostgreSQL)', function () {
     await seed(employer, 1, { prefix: 'case-only-' });
     await addCases(employer, 'case-only-');
     await seed(employer, 1, { prefix: 'withdrawn-only-' });
-    await addCases(employer, 'withdrawn-only-');
-    await db.$executeRaw`UPDATE absence_cases SET status = 'WITHDRAWN'
-      WHERE employer_id = ${employer} AND source_case_id LIKE 'case-withdrawn-only-%'`;
+    await addCases(employer, 'withdrawn-only-', true);
     await seed(employer, 1, { prefix: 'manual-', state: 'SHARED' });
     await addShares(employer, 'manual-', 'MANUAL', false);
     await seed(employer, 1, { prefix: 'manual-ended-' });
@@ -426,6 +434,40 @@ describe('nightly processing (real PostgreSQL)', function () {
     const scheduler = startNightlyScheduler(testConfig({ NIGHTLY_ENABLED: 'false' }), logger, db);
     await scheduler.stop();
     expect(memory.lines.join('\n')).to.contain('NIGHTLY_ENABLED=false');
+  });
+
+  it('does not place a dossier whose first case is written while the placement runs', async () => {
+    // A change that arrives before its report, applied by the consumer while the nightly's statement
+    // waits on the dossier row: the statement must see the case, although its snapshot predates it.
+    const employer = uniqueEmployerId('nightly-race');
+    await createEmployer(db, employer);
+    await seed(employer, 1, { prefix: 'race-' });
+    const dossier = await db.dossier.findFirstOrThrow({ where: { employerId: employer } });
+    const consumer = new Client({ connectionString: config.databaseUrl });
+    await consumer.connect();
+    try {
+      await consumer.query(`SET search_path = "${config.databaseSchema}"`);
+      await consumer.query('BEGIN');
+      await consumer.query('SELECT id FROM dossiers WHERE id = $1 FOR UPDATE', [dossier.id]);
+      await consumer.query(
+        `INSERT INTO absence_cases (id, employer_id, dossier_id, connector_id, source_case_id, status)
+         VALUES (gen_random_uuid(), $1, $2, 'csv', 'race-case', 'OPEN')`,
+        [employer, dossier.id],
+      );
+      await consumer.query(`UPDATE dossiers d SET absence_pending = true WHERE d.id = $1`, [
+        dossier.id,
+      ]);
+      const run = nightly.run({ trigger: 'cli', dryRun: false, employerId: employer });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await consumer.query('COMMIT');
+      const summary = await run;
+      expect(resultFor(summary, employer)).to.include({ moved: 0 });
+    } finally {
+      await consumer.end();
+    }
+    expect((await db.dossier.findUniqueOrThrow({ where: { id: dossier.id } })).vaultState).to.equal(
+      'OUTSIDE_VAULT',
+    );
   });
 
   describe('datakluis nightly', () => {
