@@ -46,5 +46,14 @@ export function createAgreementRouter(deps: VaultApiDeps): Router {
     res.status(result.accepted ? 201 : 200).json(result);
   });
 
+  router.put('/v1/employers/:employerId/agreement/representative', async (req, res) => {
+    const employerId = employerParam(req);
+    const body = bodyAs<{ name: string; email: string }>(req, 'Representative');
+    const result = await deps.agreements.changeRepresentative(principalOf(res), employerId, body, {
+      correlationId: contextOf(res).correlationId,
+    });
+    res.json(result);
+  });
+
   return router;
 }

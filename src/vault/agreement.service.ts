@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Principal } from '../access/principal';
+import { isVaultAdmin, worksFor } from '../access/principal';
 import type { Database } from '../db/prisma-client';
 import { agreementConfirmationMail } from '../mail/agreement-confirmation.mail';
 import { enqueueMail } from '../mail/mail-outbox.repository';
@@ -125,6 +126,71 @@ export class AgreementService {
     const status = await this.status(employerId);
     if (status === null) throw notFound();
     return { status, accepted };
+  }
+
+  /**
+   * Corrects the legal representative of the employer's latest acceptance (a mistyped address
+   * would otherwise keep the confirmation from ever arriving). Vault admins only; audited without
+   * the name or address; the confirmation of that acceptance is sent again, to the new address.
+   */
+  async changeRepresentative(
+    user: Principal,
+    employerId: string,
+    representative: { name: string; email: string },
+    context: { correlationId?: string } = {},
+  ): Promise<{ version: number }> {
+    if (!worksFor(user, employerId)) throw notFound();
+    if (!isVaultAdmin(user, employerId))
+      throw new VaultRefusal(
+        'VAULT_ADMIN_REQUIRED',
+        'The legal representative is changed by a vault admin of the employer.',
+      );
+    const input: Acceptance = {
+      version: 0,
+      representativeName: representative.name,
+      representativeEmail: representative.email,
+    };
+    const issues = representativeIssues(input);
+    if (issues.length > 0)
+      throw new VaultRefusal('VALIDATION_FAILED', 'The legal representative is not valid.', issues);
+    return this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM employers WHERE id = ${employerId} FOR UPDATE`;
+      const acceptances = await tx.agreementAcceptance.findMany({
+        where: { employerId },
+        orderBy: { version: 'asc' },
+        include: { agreementVersion: true, user: true, employer: true },
+      });
+      const latest = acceptances.at(-1);
+      if (latest === undefined) throw notFound();
+      await tx.agreementAcceptance.update({
+        where: { id: latest.id },
+        data: {
+          representativeName: representative.name.trim(),
+          representativeEmail: representative.email.trim(),
+        },
+      });
+      await appendAudit(tx, {
+        employerId,
+        actorType: 'user',
+        actorId: user.userId,
+        action: 'agreement.representative-changed',
+        ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
+        details: { version: latest.version },
+      });
+      await this.queueConfirmation(
+        tx,
+        employerId,
+        latest.employer.name,
+        latest.agreementVersion,
+        input,
+        {
+          acceptedAt: latest.acceptedAt,
+          acceptedBy: latest.user.displayName,
+          firstAcceptance: acceptances.length === 1,
+        },
+      );
+      return { version: latest.version };
+    });
   }
 
   /** Inside the acceptance transaction; false when this version was accepted before. */

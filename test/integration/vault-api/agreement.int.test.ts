@@ -311,4 +311,52 @@ describe('vault API: authentication and the processing agreement', () => {
       }
     });
   });
+
+  describe('correcting the legal representative', () => {
+    it('lets a vault admin correct a mistyped address: the acceptance changes, the confirmation goes out again, audited', async () => {
+      const { employerId, user: admin } = await newEmployer();
+      const colleague = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+      expect(
+        (
+          await accept(employerId, admin.token, await currentVersion(), {
+            name: 'Anna de Vries',
+            email: 'anna@exmaple.test',
+          })
+        ).status,
+      ).to.equal(201);
+      const change = (token: string, body: unknown) =>
+        api.client.call('PUT', '/v1/employers/{employerId}/agreement/representative', {
+          token,
+          params: { employerId },
+          body,
+        });
+      const byColleague = await change(colleague.token, {
+        name: 'Anna de Vries',
+        email: 'anna@example.test',
+      });
+      expect(byColleague.status).to.equal(403);
+      const invalid = await change(admin.token, { name: 'Anna de Vries', email: 'anna@' });
+      expect(invalid.status).to.equal(400);
+      const answer = await change(admin.token, {
+        name: 'Anna de Vries',
+        email: 'anna@example.test',
+      });
+      expect(answer.status).to.equal(200);
+      const acceptance = await db.agreementAcceptance.findFirstOrThrow({ where: { employerId } });
+      expect(acceptance.representativeEmail).to.equal('anna@example.test');
+      const mails = await db.mailOutboxMessage.findMany({
+        where: { employerId },
+        orderBy: { createdAt: 'asc' },
+      });
+      expect(mails.map((mail) => mail.recipient)).to.deep.equal([
+        'anna@exmaple.test',
+        'anna@example.test',
+      ]);
+      expect(mails[1]!.subject).to.equal(mails[0]!.subject);
+      const audit = await db.auditEntry.findFirstOrThrow({
+        where: { employerId, action: 'agreement.representative-changed' },
+      });
+      expect(JSON.stringify(audit.details)).to.not.include('example');
+    });
+  });
 });

@@ -125,6 +125,14 @@ const ATTACKS: Record<string, Attack> = {
       expected: NOT_FOUND,
     })),
 
+  'PUT /v1/employers/{employerId}/agreement/representative': (world) =>
+    victims(world).map((victim) => ({
+      label: `change ${victim.name}'s legal representative`,
+      params: { employerId: victim.employerId },
+      body: HOSTILE_REPRESENTATIVE,
+      expected: NOT_FOUND,
+    })),
+
   'GET /v1/employers/{employerId}/users': (world) =>
     victims(world).map((victim) => ({
       label: `list ${victim.name}'s users`,
