@@ -19,6 +19,7 @@ import { createAuditRouter } from './audit.router';
 import { authenticate } from './authenticate.middleware';
 import { VAULT_API_DOCUMENT } from './contract';
 import { createDossiersRouter } from './dossiers.router';
+import { createManualEntryRouter } from './manual-entry.router';
 import { createMeRouter } from './me.router';
 import { createSharingRouter } from './sharing.router';
 import type { VaultApiDeps } from './vault-api.deps';
@@ -118,6 +119,7 @@ export function createVaultApi(deps: VaultApiDeps): express.Express {
   app.use(createVaultUsersRouter(deps));
   app.use(createDossiersRouter(deps));
   app.use(createSharingRouter(deps));
+  app.use(createManualEntryRouter(deps));
   app.use(createAuditRouter(deps));
   app.use((_req: Request, res: Response) => {
     sendProblem(

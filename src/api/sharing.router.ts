@@ -1,14 +1,10 @@
-// Sharing by hand and absence reports entered by hand: employer users only.
+// Sharing by hand and ending that share: employer users who can see the dossier.
 import { Router } from 'express';
 
 import { contextOf } from '../http/request-context';
-import type { ManualAbsenceReport } from '../vault/sharing.service';
-import { VaultRefusal } from '../vault/vault-refusal';
 import { principalOf } from './authenticate.middleware';
 import { bodyAs, employerParam, uuidParam } from './request-input';
 import type { VaultApiDeps } from './vault-api.deps';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createSharingRouter(deps: VaultApiDeps): Router {
   const router = Router();
@@ -31,25 +27,6 @@ export function createSharingRouter(deps: VaultApiDeps): Router {
       { correlationId: contextOf(res).correlationId },
     );
     res.json(result);
-  });
-
-  router.post('/v1/employers/:employerId/absences', async (req, res) => {
-    const employerId = employerParam(req);
-    const key = req.get('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
-      throw new VaultRefusal('VALIDATION_FAILED', 'Invalid Idempotency-Key.', [
-        {
-          code: 'INVALID_HEADER',
-          path: 'header:Idempotency-Key',
-          detail: 'use 1 to 128 of A-Z a-z 0-9 . _ : -',
-        },
-      ]);
-    const report = bodyAs<ManualAbsenceReport>(req, 'AbsenceReportRequest');
-    const result = await deps.sharing.reportAbsence(principalOf(res), employerId, report, {
-      correlationId: contextOf(res).correlationId,
-      ...(key === undefined ? {} : { idempotencyKey: key }),
-    });
-    res.status(result.outcome === 'applied' ? 201 : 200).json(result);
   });
 
   return router;

@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger';
 import type { AgreementService } from '../vault/agreement.service';
 import type { AuditQueries } from '../vault/audit-query.service';
 import type { DossierQueries } from '../vault/dossier-query.repository';
+import type { ManualEntryService } from '../vault/manual-entry.service';
 import type { SharingService } from '../vault/sharing.service';
 import type { VaultAdminService } from '../vault/vault-admin.service';
 
@@ -19,6 +20,7 @@ export interface VaultApiDeps {
   admin: VaultAdminService;
   dossiers: DossierQueries;
   sharing: SharingService;
+  manualEntry: ManualEntryService;
   audit: AuditQueries;
   /** The display name of a user, for the agreement confirmation e-mail. */
   displayNameOf: (userId: string) => Promise<string>;

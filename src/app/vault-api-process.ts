@@ -12,6 +12,7 @@ import type { Logger } from '../shared/logger';
 import { AgreementService } from '../vault/agreement.service';
 import { AuditQueries } from '../vault/audit-query.service';
 import { DossierQueries } from '../vault/dossier-query.repository';
+import { ManualEntryService } from '../vault/manual-entry.service';
 import { SharingService } from '../vault/sharing.service';
 import { VaultAdminService } from '../vault/vault-admin.service';
 import { VaultService } from '../vault/vault.service';
@@ -33,7 +34,8 @@ export function vaultApiDeps(db: Database, logger: Logger): VaultApiDeps {
     agreements: new AgreementService(db),
     admin: new VaultAdminService(db),
     dossiers: new DossierQueries(db),
-    sharing: new SharingService(db, new VaultService(db)),
+    sharing: new SharingService(db),
+    manualEntry: new ManualEntryService(db, new VaultService(db)),
     audit: new AuditQueries(db),
     displayNameOf: async (userId) => (await users.findById(userId))?.displayName ?? userId,
     isReady: async () =>

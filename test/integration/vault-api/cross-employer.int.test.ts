@@ -218,6 +218,22 @@ const ATTACKS: Record<string, Attack> = {
   'GET /v1/employers/{employerId}/dossiers/{dossierId}/audit': (world) =>
     dossierAttacks(world, () => NOT_FOUND, 'read the audit trail of'),
 
+  'POST /v1/employers/{employerId}/employees': (world) =>
+    victims(world).flatMap((victim) => [
+      ...DOSSIERS.map((key) => ({
+        label: `overwrite the master data of ${victim.name}'s ${key}`,
+        params: { employerId: victim.employerId },
+        body: { employeeNumber: victim.dossiers[key].externalId, familyName: 'Hostile' },
+        expected: NOT_FOUND,
+      })),
+      {
+        label: `enter a new employee for ${victim.name}`,
+        params: { employerId: victim.employerId },
+        body: { employeeNumber: 'new-hire-2', familyName: 'Hostile' },
+        expected: NOT_FOUND,
+      },
+    ]),
+
   'POST /v1/employers/{employerId}/absences': (world, who) =>
     victims(world).flatMap((victim) => [
       ...DOSSIERS.map((key) => ({

@@ -389,4 +389,67 @@ describe('vault API: manual sharing and manual absence reports', () => {
       expect(((await response.json()) as { code: string }).code).to.equal('INVALID_JSON');
     });
   });
+
+  describe('employee data entered by hand', () => {
+    const EMPLOYEES = '/v1/employers/{employerId}/employees';
+
+    it('puts a new employee of an active vault straight into the vault; the id comes back only to who may see it', async () => {
+      const { employerId, admin } = await activeVault(db, 'emp');
+      const hr = await makeUser(db, { kind: 'EMPLOYER_USER', employerId });
+      const byHr = await api.client.call('POST', EMPLOYEES, {
+        token: hr.token,
+        params: { employerId },
+        body: { employeeNumber: 'NEW-1', givenName: 'Sara', familyName: 'Kok', bsn: '111222333' },
+      });
+      expect(byHr.status).to.equal(201);
+      expect(byHr.body.dossierId).to.equal(null);
+      const row = await db.dossier.findFirstOrThrow({ where: { employerId, externalId: 'NEW-1' } });
+      expect(row).to.include({ vaultState: 'IN_VAULT', familyName: 'Kok', bsn: '111222333' });
+      const created = await db.auditEntry.findFirstOrThrow({
+        where: { dossierId: row.id, action: 'dossier.created' },
+      });
+      expect(created).to.include({ actorType: 'user', actorId: hr.id });
+      const byAdmin = await api.client.call('POST', EMPLOYEES, {
+        token: admin.token,
+        params: { employerId },
+        body: { employeeNumber: 'NEW-1', givenName: 'Sara', familyName: 'Kok-de Boer' },
+      });
+      expect(byAdmin.body.dossierId).to.equal(row.id);
+      expect((await db.dossier.findUniqueOrThrow({ where: { id: row.id } })).familyName).to.equal(
+        'Kok-de Boer',
+      );
+    });
+
+    it('has one effect per key and data, and refuses a BSN that fails the eleven-check', async () => {
+      const { employerId, admin } = await activeVault(db, 'emp');
+      const send = (body: unknown) =>
+        api.client.call('POST', EMPLOYEES, {
+          token: admin.token,
+          params: { employerId },
+          headers: { 'idempotency-key': 'hire-1' },
+          body,
+        });
+      expect((await send({ employeeNumber: 'K-1', familyName: 'Kok' })).status).to.equal(201);
+      expect((await send({ employeeNumber: 'K-1', familyName: 'Kok' })).status).to.equal(200);
+      const bad = await send({ employeeNumber: 'K-2', bsn: '123456789' });
+      expect(bad.status).to.equal(400);
+      expect((bad.body.issues as { path: string; code: string }[])[0]).to.include({
+        path: '/bsn',
+        code: 'INVALID_BSN',
+      });
+      expect(JSON.stringify(bad.body)).to.not.include('123456789');
+    });
+
+    it('is for the employer’s own users only', async () => {
+      const { employerId } = await activeVault(db, 'emp');
+      const service = await makeUser(db, { kind: 'SERVICE_STAFF', servedEmployers: [employerId] });
+      const answer = await api.client.call('POST', EMPLOYEES, {
+        token: service.token,
+        params: { employerId },
+        body: { employeeNumber: 'S-1' },
+      });
+      expect(answer.status).to.equal(403);
+      expect(await db.dossier.count({ where: { employerId } })).to.equal(0);
+    });
+  });
 });
