@@ -186,7 +186,8 @@ describe('e-mail outbox delivery (real PostgreSQL, real SMTP server)', function 
     const body = bodyOf(received.raw);
     expect(body.trimEnd()).to.equal(mail.text.trimEnd());
     expect(body).to.contain('Beste Anna de Wit,');
-    expect(body).to.contain('Verwerkersovereenkomst datakluis, versie 2026-1');
+    expect(body).to.contain('Overeenkomst:      Verwerkersovereenkomst datakluis');
+    expect(body).to.contain('Versie:            2026-1');
     expect(body).to.contain('3 december 2026 om 18:24 (Nederlandse tijd)');
     expect(body).to.contain('Geaccepteerd door: Piet Bakker');
     expect(body).to.contain('3 December 2026 at 18:24 (Dutch time)');
