@@ -6,8 +6,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Database } from '../db/prisma-client';
 import type { Authenticator } from './authenticator';
 import type { Principal } from './principal';
-import { principalOf } from './user.repository';
-import type { UserRow } from './user.repository';
+import { principalOf, toRow, USER_SELECT } from './user.repository';
 
 const TOKEN = /^dku_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 /** Last use is recorded at most once a minute per token: it is for humans, not an access log. */
@@ -46,19 +45,7 @@ export class UserTokenAuthenticator implements Authenticator {
         tokenHash: true,
         revokedAt: true,
         lastUsedAt: true,
-        user: {
-          select: {
-            id: true,
-            kind: true,
-            login: true,
-            displayName: true,
-            employerId: true,
-            vaultRole: true,
-            supportElevated: true,
-            disabledAt: true,
-            scopes: { select: { employerId: true } },
-          },
-        },
+        user: { select: USER_SELECT },
       },
     });
     // Hash the presented secret whether or not the token exists: the answer takes the same time.
@@ -68,11 +55,7 @@ export class UserTokenAuthenticator implements Authenticator {
     if (row === null || !matches || row.revokedAt !== null || row.user.disabledAt !== null)
       return null;
     await this.touch(tokenId, row.lastUsedAt);
-    const user: UserRow = {
-      ...row.user,
-      servedEmployers: row.user.scopes.map((scope) => scope.employerId),
-    };
-    return principalOf(user);
+    return principalOf(toRow(row.user));
   }
 
   private async touch(tokenId: string, lastUsedAt: Date | null): Promise<void> {

@@ -27,7 +27,8 @@ export interface UserRow {
   disabledAt: Date | null;
 }
 
-const USER_SELECT = {
+/** The columns of a user the gateway reads (shared with token authentication). */
+export const USER_SELECT = {
   id: true,
   kind: true,
   login: true,
@@ -51,7 +52,7 @@ type SelectedUser = {
   scopes: { employerId: string }[];
 };
 
-const toRow = (user: SelectedUser): UserRow => ({
+export const toRow = (user: SelectedUser): UserRow => ({
   id: user.id,
   kind: user.kind,
   login: user.login,
