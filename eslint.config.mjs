@@ -53,6 +53,21 @@ export default tseslint.config(
     rules: { 'import-x/no-default-export': 'off' },
   },
   {
+    // The support web page's script runs in the browser as it is (no build step, no types).
+    files: ['src/api/support-page/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'sessionStorage', 'fetch', 'URLSearchParams', 'Node'].map((name) => [
+          name,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
     files: ['test/**/*.ts', 'connectors/**/*.test.ts'],
     rules: {
       'max-lines-per-function': 'off',
@@ -145,6 +160,15 @@ export default tseslint.config(
         'the API reaches storage only through the vault and access services',
       ],
       ['^@prisma/', 'the API does not use Prisma'],
+    ],
+  ),
+  layer(
+    ['src/support/**/*.ts'],
+    [
+      [
+        '/(ingress|messaging|api|app|cli|connector-runtime)/|connectors',
+        'support tooling works on the dead-letter store; messaging and wiring come in from src/app',
+      ],
     ],
   ),
   layer(

@@ -53,6 +53,26 @@ const REFUSALS: Record<VaultRefusalCode, ProblemTemplate> = {
     title: 'Invalid request',
     detail: 'The request does not match the API contract; see issues.',
   },
+  ELEVATION_REQUIRED: {
+    status: 403,
+    title: 'Elevated support role required',
+    detail: 'Only elevated support staff may reveal personal data of a dead letter.',
+  },
+  REASON_REQUIRED: {
+    status: 400,
+    title: 'Reason required',
+    detail: 'Give a reason of 5 to 500 characters; it is kept in the audit trail.',
+  },
+  DEAD_LETTER_NOT_OPEN: {
+    status: 409,
+    title: 'Dead letter not open',
+    detail: 'Only an OPEN dead letter can be replayed, edited or discarded.',
+  },
+  PAYLOAD_PURGED: {
+    status: 409,
+    title: 'Payload purged',
+    detail: 'The retention period has passed: only the metadata of this dead letter is left.',
+  },
 };
 
 export const API_PROBLEMS = {

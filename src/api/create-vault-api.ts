@@ -18,10 +18,12 @@ import { apiProblem } from './api-problems';
 import { createAuditRouter } from './audit.router';
 import { authenticate } from './authenticate.middleware';
 import { VAULT_API_DOCUMENT } from './contract';
+import { createDeadLettersRouter } from './dead-letters.router';
 import { createDossiersRouter } from './dossiers.router';
 import { createManualEntryRouter } from './manual-entry.router';
 import { createMeRouter } from './me.router';
 import { createSharingRouter } from './sharing.router';
+import { createSupportPageRouter } from './support-page';
 import type { VaultApiDeps } from './vault-api.deps';
 import { createVaultUsersRouter } from './vault-users.router';
 
@@ -111,6 +113,7 @@ export function createVaultApi(deps: VaultApiDeps): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(VAULT_API_DOCUMENT);
   });
+  app.use(createSupportPageRouter());
   app.use('/v1', authenticate(deps.authenticator));
   app.use('/v1', jsonBodies());
   app.use(createMeRouter(deps));
@@ -121,6 +124,7 @@ export function createVaultApi(deps: VaultApiDeps): express.Express {
   app.use(createSharingRouter(deps));
   app.use(createManualEntryRouter(deps));
   app.use(createAuditRouter(deps));
+  app.use(createDeadLettersRouter(deps));
   app.use((_req: Request, res: Response) => {
     sendProblem(
       res,

@@ -1,5 +1,6 @@
 import type { Authenticator } from '../access/authenticator';
 import type { Logger } from '../shared/logger';
+import type { DeadLetterOperations } from '../support/dead-letter.types';
 import type { AgreementService } from '../vault/agreement.service';
 import type { AuditQueries } from '../vault/audit-query.service';
 import type { DossierQueries } from '../vault/dossier-query.repository';
@@ -22,6 +23,8 @@ export interface VaultApiDeps {
   sharing: SharingService;
   manualEntry: ManualEntryService;
   audit: AuditQueries;
+  /** Dead letters for support staff (src/support/dead-letter.service.ts). */
+  deadLetters: DeadLetterOperations;
   /** The display name of a user, for the agreement confirmation e-mail. */
   displayNameOf: (userId: string) => Promise<string>;
   isReady: () => Promise<Readiness>;

@@ -1,5 +1,6 @@
 // Wires the consumer (worker) process: database, vault service, consumer and outbox relay
-// connections, the e-mail delivery worker and the nightly processing's schedule.
+// connections, the e-mail delivery worker, the nightly processing's schedule and (DEAD_LETTER_STORE)
+// the dead-letter store's mover and purge.
 import type { GatewayConfig } from '../config/env';
 import type { Database } from '../db/prisma-client';
 import { BrokerConnection } from '../messaging/connection';
@@ -11,6 +12,8 @@ import type { Logger } from '../shared/logger';
 import { OutboxRepository } from '../vault/outbox.repository';
 import { NIGHTLY_QUERY_TIMEOUT_MS } from '../vault/nightly.service';
 import { VaultService } from '../vault/vault.service';
+import { startDeadLetterWorker } from './dead-letter-worker';
+import type { RunningDeadLetterWorker } from './dead-letter-worker';
 import { withFaults } from './fault-injection';
 import { startMailWorker } from './mail-worker';
 import { startNightlyScheduler } from './nightly-scheduler';
@@ -25,6 +28,8 @@ import {
 
 export interface RunningConsumer {
   consumer: VaultConsumer;
+  /** The dead-letter store's worker, when DEAD_LETTER_STORE is on. */
+  deadLetters: RunningDeadLetterWorker | null;
   stop(): Promise<void>;
 }
 
@@ -117,8 +122,14 @@ export async function startConsumer(
   // Its own small client: one employer's placement may take far longer than the pool's query limit.
   const nightlyDb = databaseFor(config, 2, { queryTimeoutMs: NIGHTLY_QUERY_TIMEOUT_MS });
   const nightly = startNightlyScheduler(config, log, nightlyDb);
+  const deadLetters = config.deadLetterStore
+    ? await startDeadLetterWorker(config, log, db, topology, {
+        waitForBroker: options.waitForBroker === true,
+      })
+    : null;
   return {
     consumer,
+    deadLetters,
     async stop() {
       await nightly.stop();
       await nightlyDb.$disconnect();
@@ -127,6 +138,7 @@ export async function startConsumer(
       await consumerConnection.stop();
       await relay.stop();
       await relayConnection.stop();
+      await deadLetters?.stop();
       await db.$disconnect();
     },
   };

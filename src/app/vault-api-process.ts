@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config/env';
 import type { Database } from '../db/prisma-client';
 import { closeServer, listen } from '../http/close-server';
 import type { Logger } from '../shared/logger';
+import type { DeadLetterOperations } from '../support/dead-letter.types';
 import { AgreementService } from '../vault/agreement.service';
 import { AuditQueries } from '../vault/audit-query.service';
 import { DossierQueries } from '../vault/dossier-query.repository';
@@ -16,6 +17,7 @@ import { ManualEntryService } from '../vault/manual-entry.service';
 import { SharingService } from '../vault/sharing.service';
 import { VaultAdminService } from '../vault/vault-admin.service';
 import { VaultService } from '../vault/vault.service';
+import { startDeadLetterReplays } from './dead-letter-worker';
 import { databaseCheck, databaseFor } from './wiring';
 
 export interface RunningVaultApi {
@@ -25,7 +27,11 @@ export interface RunningVaultApi {
 }
 
 /** The API's dependencies on one database (tests use this with their own app). */
-export function vaultApiDeps(db: Database, logger: Logger): VaultApiDeps {
+export function vaultApiDeps(
+  db: Database,
+  logger: Logger,
+  deadLetters: DeadLetterOperations,
+): VaultApiDeps {
   const users = new UserRepository(db);
   const databaseAnswers = databaseCheck(db);
   return {
@@ -37,6 +43,7 @@ export function vaultApiDeps(db: Database, logger: Logger): VaultApiDeps {
     sharing: new SharingService(db),
     manualEntry: new ManualEntryService(db, new VaultService(db)),
     audit: new AuditQueries(db),
+    deadLetters,
     displayNameOf: async (userId) => (await users.findById(userId))?.displayName ?? userId,
     isReady: async () =>
       (await databaseAnswers())
@@ -51,14 +58,23 @@ export async function startVaultApi(
 ): Promise<RunningVaultApi> {
   const log = logger.child({ component: 'vault-api' });
   const db = databaseFor(config);
-  const app = createVaultApi(vaultApiDeps(db, log));
-  const { server, port } = await listen(app, config.apiPort, config.host);
+  // Replays from the support tooling publish through a connection of the API's own.
+  const replays = startDeadLetterReplays(config, log, db);
+  const app = createVaultApi(vaultApiDeps(db, log, replays.service));
+  const { server, port } = await listen(app, config.apiPort, config.host).catch(
+    async (error: unknown) => {
+      await replays.stop();
+      await db.$disconnect();
+      throw error;
+    },
+  );
   log.info('vault API listening', { host: config.host, port });
   return {
     url: `http://${config.host}:${port}`,
     server,
     async stop() {
       await closeServer(server, 5000);
+      await replays.stop();
       await db.$disconnect();
     },
   };

@@ -2,6 +2,7 @@
 import { ConfigError } from '../config/env';
 import { runAgreement } from './agreement.command';
 import { runCredentialCreate } from './credential.command';
+import { runDlq } from './dlq.command';
 import { runDemo } from './demo/demo.command';
 import { runEmployerCreate } from './employer.command';
 import { runMail } from './mail.command';
@@ -29,6 +30,13 @@ commands:
   agreement show|publish                    the processing agreement's versions
   nightly [--dry-run] [--employer <id>]     the nightly processing now: place employees without absence
                                             in the vault (--dry-run: only count what would move)
+  dlq list|show|reveal|replay|edit|bulk-replay|discard --as <support login> …
+                                            dead letters for support staff: list [--employer
+                                            --connector --code --type --status --from --to --limit
+                                            --after], show <id>, reveal <id> --reason <text>,
+                                            replay <id>, edit <id> --file <event.json>, bulk-replay
+                                            [filters] [--dry-run] [--rate <n>], discard <id>
+                                            --reason <text>
   mail list [--status <status>] [--limit <n>]
                                             the e-mail outbox: id, kind, status, attempts, last error
   mail resolve <id> --sent|--resend         settle an UNCERTAIN or FAILED mail after checking the
@@ -46,6 +54,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   user: runUser,
   agreement: runAgreement,
   mail: runMail,
+  dlq: runDlq,
   nightly: runNightly,
   serve: runServe,
   demo: runDemo,

@@ -44,6 +44,10 @@ export interface GatewayConfig {
   nightlyAt: string;
   /** Whether the worker runs the nightly processing on its schedule (`datakluis nightly` always can). */
   nightlyEnabled: boolean;
+  /** Payloads of dead letters are purged this many days after their last failure (metadata stays). */
+  deadLetterRetentionDays: number;
+  /** Whether the worker moves the dead-letter queue into PostgreSQL (the support tooling's store). */
+  deadLetterStore: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -69,6 +73,8 @@ export const DEFAULTS = {
   MAIL_SENDING_LEASE_MS: '600000',
   NIGHTLY_AT: '02:00',
   NIGHTLY_ENABLED: 'true',
+  DEAD_LETTER_RETENTION_DAYS: '30',
+  DEAD_LETTER_STORE: 'true',
 } as const;
 
 const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -163,11 +169,15 @@ export function parseEnv(env: Env = process.env): GatewayConfig {
     mailSendingLeaseMs: integer(env, 'MAIL_SENDING_LEASE_MS', 1000, 86400000, problems),
     nightlyAt: env.NIGHTLY_AT ?? DEFAULTS.NIGHTLY_AT,
     nightlyEnabled: (env.NIGHTLY_ENABLED ?? DEFAULTS.NIGHTLY_ENABLED) === 'true',
+    deadLetterRetentionDays: integer(env, 'DEAD_LETTER_RETENTION_DAYS', 1, 3650, problems),
+    deadLetterStore: (env.DEAD_LETTER_STORE ?? DEFAULTS.DEAD_LETTER_STORE) === 'true',
   };
   if (!LOCAL_TIME.test(config.nightlyAt))
     problems.push('NIGHTLY_AT must be a time HH:MM (00:00 to 23:59, Europe/Amsterdam)');
   if (!['true', 'false'].includes(env.NIGHTLY_ENABLED ?? DEFAULTS.NIGHTLY_ENABLED))
     problems.push('NIGHTLY_ENABLED must be true or false');
+  if (!['true', 'false'].includes(env.DEAD_LETTER_STORE ?? DEFAULTS.DEAD_LETTER_STORE))
+    problems.push('DEAD_LETTER_STORE must be true or false');
   if (!MAIL_FROM.test(config.mailFrom))
     problems.push('MAIL_FROM must be one address, e.g. Datakluis <no-reply@example.nl>');
   if (config.consumerPrefetch > config.databasePoolSize)

@@ -12,6 +12,10 @@ export const VAULT_REFUSAL_CODES = [
   'NO_MANUAL_SHARE',
   'IDEMPOTENCY_KEY_REUSED',
   'VALIDATION_FAILED',
+  'ELEVATION_REQUIRED',
+  'REASON_REQUIRED',
+  'DEAD_LETTER_NOT_OPEN',
+  'PAYLOAD_PURGED',
 ] as const;
 
 export type VaultRefusalCode = (typeof VAULT_REFUSAL_CODES)[number];

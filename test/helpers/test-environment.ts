@@ -35,6 +35,8 @@ export function testConfig(overrides: Record<string, string> = {}): GatewayConfi
     MAX_ATTEMPTS: '3',
     PUBLISH_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'error',
+    // Off unless a test asks for it: many tests read the dead-letter queue itself.
+    DEAD_LETTER_STORE: 'false',
     ...overrides,
   });
 }

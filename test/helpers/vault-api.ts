@@ -15,6 +15,9 @@ import { createVaultApi } from '../../src/api/create-vault-api';
 import { vaultApiDeps } from '../../src/app/vault-api-process';
 import type { Database } from '../../src/db/prisma-client';
 import { createLogger } from '../../src/shared/logger';
+import { DeadLetterService } from '../../src/support/dead-letter.service';
+import type { Republisher } from '../../src/support/dead-letter.service';
+import type { DeadLetterOperations } from '../../src/support/dead-letter.types';
 import { MemoryTransport } from './log-capture';
 import { createEmployer, uniqueEmployerId } from './test-environment';
 
@@ -117,14 +120,29 @@ export class VaultApiClient {
 
 export interface RunningVaultApi {
   client: VaultApiClient;
+  url: string;
   logs: MemoryTransport;
   stop(): Promise<void>;
 }
 
-export async function startVaultApiForTest(db: Database): Promise<RunningVaultApi> {
+/** Replays in tests that do not replay: refused, so nothing reaches a broker by accident. */
+const NO_REPLAYS: Republisher = {
+  publish: () => Promise.reject(new Error('this test API publishes no replays')),
+};
+
+/**
+ * The API on `db`. Dead letters: the real service with the given republisher (none: replays
+ * fail), or a `deadLetters` implementation of the test's own.
+ */
+export async function startVaultApiForTest(
+  db: Database,
+  options: { deadLetters?: DeadLetterOperations; republisher?: Republisher } = {},
+): Promise<RunningVaultApi> {
   const logs = new MemoryTransport();
   const logger = createLogger({ level: 'debug', console: false, transports: [logs] });
-  const app = createVaultApi(vaultApiDeps(db, logger));
+  const deadLetters =
+    options.deadLetters ?? new DeadLetterService(db, options.republisher ?? NO_REPLAYS, logger);
+  const app = createVaultApi(vaultApiDeps(db, logger, deadLetters));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -132,6 +150,7 @@ export async function startVaultApiForTest(db: Database): Promise<RunningVaultAp
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     client: new VaultApiClient(`http://127.0.0.1:${port}`),
+    url: `http://127.0.0.1:${port}`,
     logs,
     async stop() {
       server.closeAllConnections();

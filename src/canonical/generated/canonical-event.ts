@@ -86,7 +86,7 @@ export interface EmployeeRef {
  */
 export interface CaseRef {
   /**
-   * The case id in the HR system: no spaces or control characters.
+   * The case id in the HR system: no spaces or control characters. Personal data: HR systems often build it from the employee number.
    */
   caseId: string;
   sequence?: number;

@@ -10,6 +10,8 @@ interface ReportInput {
   deadLetters: DeadLetter[];
   processed: boolean;
   poisonId: string;
+  /** Where the dead letters were read: the store in PostgreSQL, or the broker's queue. */
+  deadLetterSource: 'store' | 'queue';
   seconds: number;
 }
 
@@ -61,8 +63,17 @@ function printEmployees(
   }
 }
 
-function printDeadLetters(deadLetters: DeadLetter[], poisonId: string, problems: string[]): void {
-  console.log('\nDead-letter queue');
+function printDeadLetters(
+  deadLetters: DeadLetter[],
+  poisonId: string,
+  source: 'store' | 'queue',
+  problems: string[],
+): void {
+  console.log(
+    source === 'store'
+      ? '\nDead letters (moved from the dead-letter queue into PostgreSQL; see datakluis dlq list)'
+      : '\nDead-letter queue',
+  );
   if (deadLetters.length === 0) console.log('  (empty)');
   for (const d of deadLetters) {
     const expected = d.messageId === poisonId;
@@ -80,7 +91,7 @@ export function printReport(input: ReportInput): number {
   const problems: string[] = [];
   printMessages(input.sent, problems);
   printEmployees(input.before, input.after, problems);
-  printDeadLetters(input.deadLetters, input.poisonId, problems);
+  printDeadLetters(input.deadLetters, input.poisonId, input.deadLetterSource, problems);
   if (!input.processed)
     problems.push('not every accepted event was applied in time (lost or stuck)');
   const accepted = new Set(input.sent.flatMap((m) => m.eventIds)).size;

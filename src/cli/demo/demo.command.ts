@@ -1,7 +1,9 @@
 // `npm run demo`: the main job end to end. A fresh schema and broker namespace, an employer whose
 // vault is active, the ingress and the consumer, every sample message of every connector sent over
 // HTTP, then a report: per message the answer, per employee the vault state before and after, and
-// what was dead-lettered and why. Exits 1 when anything was lost or unexpected.
+// what was dead-lettered and why (read from the dead-letter store in PostgreSQL when
+// DEAD_LETTER_STORE is on, the default; from the queue itself otherwise). Exits 1 when anything was
+// lost or unexpected.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
@@ -100,6 +102,38 @@ async function drainDeadLetters(config: GatewayConfig, expected: number): Promis
   return letters;
 }
 
+/**
+ * What was dead-lettered, read from the dead-letter store (DEAD_LETTER_STORE, the default: the
+ * worker moves the queue into PostgreSQL, acking only after the insert), which must leave the
+ * queue itself empty.
+ */
+async function storedDeadLetters(
+  config: GatewayConfig,
+  db: Database,
+  expected: number,
+): Promise<DeadLetter[]> {
+  const model = await connect(config.amqpUrl);
+  try {
+    const channel = await model.createChannel();
+    const queue = topologyFor(config).queues.dead.name;
+    await waitFor(
+      async () =>
+        (await db.deadLetter.count()) >= expected &&
+        (await channel.checkQueue(queue)).messageCount === 0,
+      15000,
+    );
+  } finally {
+    await model.close();
+  }
+  const rows = await db.deadLetter.findMany({ orderBy: { receivedAt: 'asc' } });
+  return rows.map((row) => ({
+    messageId: row.messageId,
+    code: row.errorCode,
+    reason: row.errorMessage ?? '',
+    attempts: String(row.attempts || '?'),
+  }));
+}
+
 async function allProcessed(db: Database, ids: readonly string[]): Promise<boolean> {
   const unique = [...new Set(ids)];
   const found = await db.processedEvent.count({ where: { eventId: { in: unique } } });
@@ -157,7 +191,9 @@ async function runAgainstGateway(
         ),
       30000,
     );
-    const deadLetters = await drainDeadLetters(config, 1);
+    const deadLetters = config.deadLetterStore
+      ? await storedDeadLetters(config, db, 1)
+      : await drainDeadLetters(config, 1);
     const after = await readEmployeeStates(db, DEMO_EMPLOYER.id);
     const seconds = (Date.now() - started) / 1000;
     const problems = printReport({
@@ -167,6 +203,7 @@ async function runAgainstGateway(
       deadLetters,
       processed,
       poisonId: POISON_ID,
+      deadLetterSource: config.deadLetterStore ? 'store' : 'queue',
       seconds,
     });
     return problems === 0 ? 0 : 1;

@@ -114,6 +114,8 @@ export class FaultRun {
         LOG_LEVEL: 'info',
         RETRY_DELAY_MS: String(RETRY_DELAY_MS),
         PUBLISH_TIMEOUT_MS: '3000',
+        // The ledger reads the dead-letter queue itself: no worker may move it into PostgreSQL.
+        DEAD_LETTER_STORE: 'false',
       },
       databaseUrl: this.databaseUrl,
       applicationNamePrefix: this.gatewayApplicationName,

@@ -67,6 +67,20 @@ describe('configuration', () => {
     }
   });
 
+  it('stores dead letters and keeps their payloads 30 days by default, and checks both settings', () => {
+    expect(parseEnv({})).to.include({ deadLetterStore: true, deadLetterRetentionDays: 30 });
+    expect(parseEnv({ DEAD_LETTER_STORE: 'false', DEAD_LETTER_RETENTION_DAYS: '7' })).to.include({
+      deadLetterStore: false,
+      deadLetterRetentionDays: 7,
+    });
+    try {
+      parseEnv({ DEAD_LETTER_STORE: 'yes', DEAD_LETTER_RETENTION_DAYS: '0' });
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect((error as ConfigError).problems).to.have.length(2);
+    }
+  });
+
   it('never shows a password when it says where it looked', () => {
     expect(describeUrl('postgresql://app:s3cret@db:5432/x')).to.equal(
       'postgresql://app:***@db:5432/x',
