@@ -12,29 +12,12 @@ import type { CanonicalEvent } from '../canonical/generated/canonical-event';
 import { validateCanonicalEvent } from '../canonical/validate-canonical';
 import { errorCode, isRetryable } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { DeadLetterRecord as SharedDeadLetterRecord } from '../shared/dead-letter-record';
 import { errorFields } from '../shared/logger';
 import { HEADER, headerNumber, headerString } from './headers';
 import type { Topology } from './topology';
 
-/** One dead-lettered message as the store keeps it. */
-export interface DeadLetterRecord {
-  /** The message's own id; without one, `no-id:<sha256 of the body>` (as the consumer names it). */
-  messageId: string;
-  /** Logical exchange name ('absence', …), so a replay works in any broker namespace. */
-  originalExchange: string;
-  originalRoutingKey: string;
-  connectorId: string | null;
-  employerId: string | null;
-  eventType: string | null;
-  errorCode: string;
-  errorMessage: string | null;
-  attempts: number;
-  firstFailedAt: Date;
-  lastFailedAt: Date;
-  payload:
-    | { kind: 'canonical'; event: CanonicalEvent }
-    | { kind: 'raw'; bytes: Buffer; contentType: string | null };
-}
+export type DeadLetterRecord = SharedDeadLetterRecord<CanonicalEvent>;
 
 /** Where dead letters go. `store` is idempotent per message id and failure (a redelivery is harmless). */
 export interface DeadLetterSink {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Database } from '../db/prisma-client';
+import type { DeadLetterRecord } from '../shared/dead-letter-record';
 import type { DeadLetter, Prisma } from '../generated/prisma/client';
 import type { DeadLetterFilter, DeadLetterStatus } from './dead-letter.types';
 
@@ -12,23 +13,8 @@ export type DeadLetterRow = DeadLetter;
 /** A dead letter with the ids of its edited copies. */
 export type DeadLetterWithCopies = DeadLetter & { copies: { id: string }[] };
 
-/** A dead letter as the mover hands it over (the same shape as messaging's DeadLetterRecord). */
-export interface DeadLetterInput {
-  messageId: string;
-  originalExchange: string;
-  originalRoutingKey: string;
-  connectorId: string | null;
-  employerId: string | null;
-  eventType: string | null;
-  errorCode: string;
-  errorMessage: string | null;
-  attempts: number;
-  firstFailedAt: Date;
-  lastFailedAt: Date;
-  payload:
-    | { kind: 'canonical'; event: unknown }
-    | { kind: 'raw'; bytes: Buffer; contentType: string | null };
-}
+/** A dead letter as the mover hands it over. */
+export type DeadLetterInput = DeadLetterRecord;
 
 /** Whose dead letters a caller may see. */
 export interface DeadLetterScope {
