@@ -118,7 +118,7 @@ export function deadLetterRecordOf(
   const event = payload.kind === 'canonical' ? payload.event : null;
   const properties = message.properties as { messageId?: unknown; type?: unknown };
   const lastFailedAt = failureTime(headers, HEADER.lastFailure) ?? now;
-  return {
+  return storable({
     messageId:
       typeof properties.messageId === 'string' && properties.messageId !== ''
         ? properties.messageId
@@ -141,6 +141,37 @@ export function deadLetterRecordOf(
     firstFailedAt: failureTime(headers, HEADER.firstFailure) ?? lastFailedAt,
     lastFailedAt,
     payload,
+  });
+}
+
+// eslint-disable-next-line no-control-regex -- PostgreSQL text cannot hold NUL
+const NUL = /\u0000/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const MAX_INT = 2_147_483_647;
+
+/** Text PostgreSQL takes: no NUL, no lone surrogate, bounded (headers come from anyone). */
+function text(value: string, max = 1000): string {
+  return value.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD').slice(0, max);
+}
+
+/**
+ * The record with metadata PostgreSQL can store whatever the headers held, so one odd dead letter
+ * can never stop the mover: a row PostgreSQL refuses would be tried for ever.
+ */
+function storable(record: DeadLetterRecord): DeadLetterRecord {
+  const optional = (value: string | null, max?: number): string | null =>
+    value === null ? null : text(value, max);
+  return {
+    ...record,
+    messageId: text(record.messageId, 300),
+    originalExchange: text(record.originalExchange, 300),
+    originalRoutingKey: text(record.originalRoutingKey, 300),
+    connectorId: optional(record.connectorId, 100),
+    employerId: optional(record.employerId, 100),
+    eventType: optional(record.eventType, 200),
+    errorCode: text(record.errorCode, 100) || 'UNKNOWN',
+    errorMessage: optional(record.errorMessage),
+    attempts: Math.min(Math.max(record.attempts, 0), MAX_INT),
   };
 }
 

@@ -7,7 +7,7 @@ import type { OutgoingMessage } from '../shared/outgoing-message';
 import { VaultRefusal } from '../vault/vault-refusal';
 import type { RefusalIssue } from '../vault/vault-refusal';
 import type { Cursor, DeadLetterRow, DeadLetterScope } from './dead-letter.repository';
-import type { SupportContext } from './dead-letter.types';
+import type { DeadLetterFilter, SupportContext } from './dead-letter.types';
 
 /**
  * The header names of src/messaging/headers.ts (support does not import messaging; a unit test
@@ -30,6 +30,17 @@ export function scopeOf(user: Principal): DeadLetterScope {
   if (user.kind !== 'SUPPORT_STAFF')
     throw new VaultRefusal('ROLE_NOT_ALLOWED', 'Only support staff work with dead letters.');
   return { employers: user.servedEmployers, withoutEmployer: user.supportElevated };
+}
+
+/** A time filter PostgreSQL can compare: a real instant from 1900 to 9999 (no year 0000). */
+export function checkFilter(filter: DeadLetterFilter): void {
+  for (const key of ['from', 'to'] as const) {
+    const time = filter[key];
+    if (time === undefined) continue;
+    const year = time.getUTCFullYear();
+    if (Number.isNaN(time.getTime()) || year < 1900 || year > 9999)
+      throw invalid(key, 'a date-time from the year 1900 to 9999');
+  }
 }
 
 /** The reason of a reveal or discard: 5 to 500 characters, trimmed. */

@@ -67,8 +67,8 @@ const REPLAYABLE: Prisma.DeadLetterWhereInput = { payloadPurgedAt: null };
 export class DeadLetterRepository {
   constructor(private readonly db: Database) {}
 
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
+  transaction<T>(work: (tx: Tx) => Promise<T>, options: { timeout?: number } = {}): Promise<T> {
+    return this.db.$transaction(work, options);
   }
 
   /**
@@ -106,7 +106,6 @@ export class DeadLetterRepository {
         first_failed_at = LEAST(dead_letters.first_failed_at, EXCLUDED.first_failed_at),
         last_failed_at = GREATEST(dead_letters.last_failed_at, EXCLUDED.last_failed_at),
         connector_id = COALESCE(EXCLUDED.connector_id, dead_letters.connector_id),
-        employer_id = COALESCE(EXCLUDED.employer_id, dead_letters.employer_id),
         event_type = COALESCE(EXCLUDED.event_type, dead_letters.event_type),
         canonical = EXCLUDED.canonical,
         raw = EXCLUDED.raw,
@@ -117,10 +116,18 @@ export class DeadLetterRepository {
         failures = CASE WHEN dead_letters.failures @> EXCLUDED.failures
           THEN dead_letters.failures ELSE dead_letters.failures || EXCLUDED.failures END,
         updated_at = now()
+      -- A message id is one employer's: another employer's message under the same id (forged or
+      -- reused, never from our ingress) must not take over or read this row's history.
+      WHERE dead_letters.employer_id IS NOT DISTINCT FROM EXCLUDED.employer_id
       RETURNING id::text AS id, (xmax = 0) AS inserted`;
     const row = rows[0];
-    if (row === undefined) throw new Error('the dead letter was not stored');
-    return row;
+    if (row !== undefined) return row;
+    if (input.messageId.includes('#employer:')) throw new Error('the dead letter was not stored');
+    // Kept as a row of its own, under the id and its employer, so nothing is lost or merged.
+    return this.store({
+      ...input,
+      messageId: `${input.messageId}#employer:${input.employerId ?? 'none'}`,
+    });
   }
 
   /**

@@ -6,6 +6,8 @@
 // A replay republishes the stored event (or raw bytes) to its original exchange and routing key
 // with the SAME message id: the consumer deduplicates by event id, so an event that was applied in
 // the meantime has no second effect. The republisher resolves the logical exchange name.
+import type { CanonicalEvent } from '../canonical/generated/canonical-event';
+import { REDACTED } from '../canonical/personal-data';
 import type { Principal } from '../access/principal';
 import type { Database } from '../db/prisma-client';
 import type { Logger } from '../shared/logger';
@@ -21,6 +23,7 @@ import {
   checkReplayable,
   decodeCursor,
   encodeCursor,
+  checkFilter,
   invalid,
   replayMessage,
   scopeOf,
@@ -53,6 +56,9 @@ export const NO_EMPLOYER = '*';
 type AuditEntry = Omit<AuditInput, 'actorType' | 'actorId' | 'employerId' | 'correlationId'> & {
   employerId: string | null;
 };
+
+/** A replay holds its row lock while the broker confirms (at most the publish timeout). */
+const REPLAY_TRANSACTION_MS = 60_000;
 
 export class DeadLetterService implements DeadLetterOperations {
   private readonly repo: DeadLetterRepository;
@@ -112,6 +118,7 @@ export class DeadLetterService implements DeadLetterOperations {
   ): Promise<DeadLetterPage> {
     const scope = await this.scopeFor(user);
     checkPageLimit(page.limit);
+    checkFilter(filter);
     const after = page.after === undefined ? undefined : decodeCursor(page.after);
     const result = await this.repo.list(scope, filter, {
       limit: page.limit,
@@ -167,20 +174,39 @@ export class DeadLetterService implements DeadLetterOperations {
     return (await this.repo.messageIdOf(row.editedFrom)) ?? row.messageId.replace(/#edit-\d+$/, '');
   }
 
-  /** Publishes (confirmed), then records the replay and audits it. */
+  /**
+   * Locks the dead letter, checks it is still OPEN with a payload, publishes (confirmed), records
+   * the replay and audits it — all under the row lock, so two replays (or a replay and a discard)
+   * of one dead letter never both go through. A publish that was confirmed but whose record did not
+   * commit is harmless: a replay has the same message id, and the consumer applies an id once.
+   */
   private async replayRow(
     user: Principal,
-    row: DeadLetterWithCopies,
+    scope: DeadLetterScope,
+    id: string,
     context: SupportContext,
     details: Record<string, string | number | boolean> = {},
   ): Promise<void> {
-    checkReplayable(row);
-    await this.republisher.publish(replayMessage(row, await this.publishedId(row), context));
-    await this.repo.transaction(async (tx) => {
-      await this.repo.markReplayed(tx, row.id, user.userId, row.lastFailedAt);
-      const about = this.about(row, 'dead-letter.replay');
-      await this.audit(tx, user, { ...about, details: { ...about.details, ...details } }, context);
-    });
+    const row = await this.repo.transaction(
+      async (tx) => {
+        const locked = await this.repo.lock(tx, scope, id);
+        if (locked === null) throw notFound();
+        checkReplayable(locked);
+        await this.republisher.publish(
+          replayMessage(locked, await this.publishedId(locked), context),
+        );
+        await this.repo.markReplayed(tx, locked.id, user.userId, locked.lastFailedAt);
+        const about = this.about(locked, 'dead-letter.replay');
+        await this.audit(
+          tx,
+          user,
+          { ...about, details: { ...about.details, ...details } },
+          context,
+        );
+        return locked;
+      },
+      { timeout: REPLAY_TRANSACTION_MS },
+    );
     this.logger.info('dead letter replayed', { deadLetterId: row.id, code: row.errorCode });
   }
 
@@ -190,7 +216,7 @@ export class DeadLetterService implements DeadLetterOperations {
     context: SupportContext = {},
   ): Promise<DeadLetterDetail> {
     const scope = await this.scopeFor(user);
-    await this.replayRow(user, await this.visible(scope, id), context);
+    await this.replayRow(user, scope, id, context);
     return toDetail(await this.visible(scope, id), false);
   }
 
@@ -206,7 +232,12 @@ export class DeadLetterService implements DeadLetterOperations {
     const edited = validEdit(row, event);
     const paths = changedPaths(row.canonical, edited);
     if (paths.length === 0)
-      throw invalid('/', 'nothing changed: replay the dead letter instead', 'UNCHANGED');
+      throw new VaultRefusal(
+        'VALIDATION_FAILED',
+        'The edited event is the same as the stored one: replay the dead letter instead.',
+        [{ code: 'UNCHANGED', path: '/', detail: 'nothing changed' }],
+      );
+    checkEditablePaths(paths, edited);
     const copyId = await this.repo.transaction(async (tx) => {
       const original = await this.repo.lock(tx, scope, id);
       if (original === null) throw notFound();
@@ -223,8 +254,7 @@ export class DeadLetterService implements DeadLetterOperations {
       );
       return copy;
     });
-    const copy = await this.visible(scope, copyId);
-    await this.replayRow(user, copy, context, { editOf: row.id });
+    await this.replayRow(user, scope, copyId, context, { editOf: row.id });
     return toDetail(await this.visible(scope, copyId), false);
   }
 
@@ -239,6 +269,7 @@ export class DeadLetterService implements DeadLetterOperations {
     context: SupportContext = {},
   ): Promise<BulkReplayResult> {
     const scope = await this.scopeFor(user);
+    checkFilter(filter);
     if (filter.status !== undefined && filter.status !== 'OPEN')
       throw invalid('status', 'only OPEN dead letters are replayed');
     const rate = options.ratePerSecond;
@@ -284,9 +315,7 @@ export class DeadLetterService implements DeadLetterOperations {
     context: SupportContext,
   ): Promise<'replayed' | 'skipped' | 'failed'> {
     try {
-      const row = await this.repo.find(scope, id);
-      if (row === null || row.status !== 'OPEN' || row.payloadPurgedAt !== null) return 'skipped';
-      await this.replayRow(user, row, context, { bulk: true });
+      await this.replayRow(user, scope, id, context, { bulk: true });
       return 'replayed';
     } catch (error) {
       if (error instanceof VaultRefusal) return 'skipped';
@@ -336,4 +365,36 @@ export class DeadLetterService implements DeadLetterOperations {
   purgePayloads(days: number): Promise<number> {
     return this.repo.purgePayloads(days, this.options.now?.() ?? new Date());
   }
+}
+
+/**
+ * Support corrects facts, not identities: the absence facts, the case (a case id that collides with
+ * another employee's case gets a new one) and the time may change — never whom it is about
+ * (employee), where it came from (source) or what it is (type). An event still holding the
+ * redaction marker is refused, so an edit made from the redacted view can never write
+ * "[redacted]" over real data.
+ */
+function checkEditablePaths(paths: readonly string[], edited: CanonicalEvent): void {
+  const absence = edited.type !== 'nl.datakluis.employee.upserted';
+  const editable = (path: string): boolean =>
+    path === '/time' ||
+    /^\/data\/(absence|case)(\/|$)/.test(path) ||
+    // The subject of an absence event is its case id (of master data: the employee number).
+    (absence && path === '/subject');
+  const issues = paths
+    .filter((path) => !editable(path))
+    .map((path) => ({
+      code: 'MUST_NOT_CHANGE',
+      path,
+      detail:
+        'only the absence facts, the case and the time can be edited; send other changes from the source',
+    }));
+  if (JSON.stringify(edited).includes(REDACTED))
+    issues.push({
+      code: 'REDACTED_VALUE',
+      path: '/',
+      detail: 'the event holds "[redacted]": edit the revealed event, not the redacted view',
+    });
+  if (issues.length > 0)
+    throw new VaultRefusal('VALIDATION_FAILED', 'This edit is not allowed.', issues);
 }
