@@ -19,7 +19,7 @@ import { DeadLetterService } from '../../src/support/dead-letter.service';
 import type { Republisher } from '../../src/support/dead-letter.service';
 import type { DeadLetterOperations } from '../../src/support/dead-letter.types';
 import { MemoryTransport } from './log-capture';
-import { createEmployer, uniqueEmployerId } from './test-environment';
+import { createEmployer, getTestEnvironment, uniqueEmployerId } from './test-environment';
 
 const CONTRACT_ID = 'https://test.datakluis/vault-api';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -209,4 +209,20 @@ export async function activeVault(
     },
   });
   return { employerId, admin };
+}
+
+/**
+ * The vault API for one test file: started before its tests on the run's database, stopped after.
+ * `assign` receives the database and the running API (tests keep them in their own variables).
+ */
+export function useVaultApi(
+  assign: (started: { db: Database; api: RunningVaultApi }) => void,
+): void {
+  let running: RunningVaultApi | undefined;
+  before(async () => {
+    const { db } = await getTestEnvironment();
+    running = await startVaultApiForTest(db);
+    assign({ db, api: running });
+  });
+  after(async () => running?.stop());
 }

@@ -3,12 +3,8 @@ import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
 import { VaultAdminService } from '../../../src/vault/vault-admin.service';
-import {
-  createEmployer,
-  getTestEnvironment,
-  uniqueEmployerId,
-} from '../../helpers/test-environment';
-import { makeUser, startVaultApiForTest } from '../../helpers/vault-api';
+import { createEmployer, uniqueEmployerId } from '../../helpers/test-environment';
+import { makeUser, useVaultApi } from '../../helpers/vault-api';
 import type { RunningVaultApi, TestUser } from '../../helpers/vault-api';
 
 const REPRESENTATIVE = { name: 'Anna de Vries', email: 'anna.devries@example.test' };
@@ -16,12 +12,7 @@ const REPRESENTATIVE = { name: 'Anna de Vries', email: 'anna.devries@example.tes
 describe('vault API: authentication and the processing agreement', () => {
   let db: Database;
   let api: RunningVaultApi;
-
-  before(async () => {
-    ({ db } = await getTestEnvironment());
-    api = await startVaultApiForTest(db);
-  });
-  after(async () => api.stop());
+  useVaultApi((started) => ({ db, api } = started));
 
   async function newEmployer(): Promise<{ employerId: string; user: TestUser }> {
     const employerId = uniqueEmployerId('agr');

@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
-import { getTestEnvironment } from '../../helpers/test-environment';
-import { activeVault, makeUser, startVaultApiForTest } from '../../helpers/vault-api';
+import { activeVault, makeUser, useVaultApi } from '../../helpers/vault-api';
 import type { RunningVaultApi } from '../../helpers/vault-api';
 
 const EMPLOYER_AUDIT = '/v1/employers/{employerId}/audit';
@@ -23,12 +22,7 @@ interface Entry {
 describe('vault API: the audit trail', () => {
   let db: Database;
   let api: RunningVaultApi;
-
-  before(async () => {
-    ({ db } = await getTestEnvironment());
-    api = await startVaultApiForTest(db);
-  });
-  after(async () => api.stop());
+  useVaultApi((started) => ({ db, api } = started));
 
   async function sharedByHand(employerId: string, token: string): Promise<string> {
     const id = randomUUID();

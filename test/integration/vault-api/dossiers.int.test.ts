@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
-import { getTestEnvironment } from '../../helpers/test-environment';
-import { activeVault, makeUser, startVaultApiForTest } from '../../helpers/vault-api';
+import { activeVault, makeUser, useVaultApi } from '../../helpers/vault-api';
 import type { RunningVaultApi } from '../../helpers/vault-api';
 
 const LIST = '/v1/employers/{employerId}/dossiers';
@@ -14,12 +13,7 @@ const LIST = '/v1/employers/{employerId}/dossiers';
 describe('vault API: finding dossiers', () => {
   let db: Database;
   let api: RunningVaultApi;
-
-  before(async () => {
-    ({ db } = await getTestEnvironment());
-    api = await startVaultApiForTest(db);
-  });
-  after(async () => api.stop());
+  useVaultApi((started) => ({ db, api } = started));
 
   async function seed(
     employerId: string,

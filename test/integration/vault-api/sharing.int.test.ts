@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
-import { getTestEnvironment } from '../../helpers/test-environment';
-import { activeVault, makeUser, startVaultApiForTest } from '../../helpers/vault-api';
+import { activeVault, makeUser, useVaultApi } from '../../helpers/vault-api';
 import type { RunningVaultApi, TestUser } from '../../helpers/vault-api';
 
 const SHARES = '/v1/employers/{employerId}/dossiers/{dossierId}/shares';
@@ -16,12 +15,7 @@ const ABSENCES = '/v1/employers/{employerId}/absences';
 describe('vault API: manual sharing and manual absence reports', () => {
   let db: Database;
   let api: RunningVaultApi;
-
-  before(async () => {
-    ({ db } = await getTestEnvironment());
-    api = await startVaultApiForTest(db);
-  });
-  after(async () => api.stop());
+  useVaultApi((started) => ({ db, api } = started));
 
   async function dossier(
     employerId: string,

@@ -4,8 +4,7 @@ import { expect } from 'chai';
 
 import type { Database } from '../../../src/db/prisma-client';
 import { VaultAdminService } from '../../../src/vault/vault-admin.service';
-import { getTestEnvironment } from '../../helpers/test-environment';
-import { activeVault, makeUser, startVaultApiForTest } from '../../helpers/vault-api';
+import { activeVault, makeUser, useVaultApi } from '../../helpers/vault-api';
 import type { RunningVaultApi, TestUser } from '../../helpers/vault-api';
 
 const ROLE = '/v1/employers/{employerId}/users/{userId}/vault-role';
@@ -13,12 +12,7 @@ const ROLE = '/v1/employers/{employerId}/users/{userId}/vault-role';
 describe('vault API: vault administration', () => {
   let db: Database;
   let api: RunningVaultApi;
-
-  before(async () => {
-    ({ db } = await getTestEnvironment());
-    api = await startVaultApiForTest(db);
-  });
-  after(async () => api.stop());
+  useVaultApi((started) => ({ db, api } = started));
 
   const setRole = (employerId: string, by: TestUser, userId: string, role: string) =>
     api.client.call('PUT', ROLE, {
