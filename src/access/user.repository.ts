@@ -40,28 +40,12 @@ export const USER_SELECT = {
   scopes: { select: { employerId: true }, orderBy: { employerId: 'asc' } },
 } as const;
 
-type SelectedUser = {
-  id: string;
-  kind: UserKind;
-  login: string;
-  displayName: string;
-  employerId: string | null;
-  vaultRole: VaultRole;
-  supportElevated: boolean;
-  disabledAt: Date | null;
-  scopes: { employerId: string }[];
-};
+/** A user as USER_SELECT reads it. */
+type SelectedUser = Omit<UserRow, 'servedEmployers'> & { scopes: { employerId: string }[] };
 
-export const toRow = (user: SelectedUser): UserRow => ({
-  id: user.id,
-  kind: user.kind,
-  login: user.login,
-  displayName: user.displayName,
-  employerId: user.employerId,
-  vaultRole: user.vaultRole,
-  supportElevated: user.supportElevated,
-  servedEmployers: user.scopes.map((scope) => scope.employerId),
-  disabledAt: user.disabledAt,
+export const toRow = ({ scopes, ...user }: SelectedUser): UserRow => ({
+  ...user,
+  servedEmployers: scopes.map((scope) => scope.employerId),
 });
 
 export function principalOf(user: UserRow): Principal {
